@@ -1,0 +1,34 @@
+"""The one place that reads the environment: ``ECOMWATCH_*`` variables.
+
+Everything else asks :func:`get_config` (or receives values from it) so tests can construct
+components with plain arguments.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKS_DIR = Path(__file__).resolve().parent.parent / "rules" / "packs"
+
+
+class Config(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ECOMWATCH_", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///ecomwatch.db", description="SQLAlchemy URL of the database")
+    rules_dir: Path = Field(default=PACKS_DIR, description="directory of YAML rule packs")
+    evidence_dir: Path = Field(default=Path("evidence"), description="where evidence files are written")
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis (not used yet)")
+    user_agent: str = Field(
+        default="ecomwatch/0.1 (+market surveillance; contact: qltt-angiang@example.invalid)",
+        description="User-Agent sent by the crawler",
+    )
+    storage_batch_size: int = Field(default=500, description="items buffered before the store pipeline flushes")
+
+
+@lru_cache(maxsize=1)
+def get_config() -> Config:
+    return Config()
