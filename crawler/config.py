@@ -26,7 +26,9 @@ class Config(BaseSettings):
         default="ecomwatch/0.1 (+market surveillance; contact: qltt-angiang@example.invalid)",
         description="User-Agent sent by the crawler",
     )
-    storage_batch_size: int = Field(default=500, description="items buffered before the store pipeline flushes")
+    storage_batch_size: int = Field(
+        default=500, description="items buffered before the store pipeline flushes"
+    )
 
 
 @lru_cache(maxsize=1)

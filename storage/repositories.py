@@ -1,0 +1,444 @@
+"""Queries and batch writes. The caller's unit of work commits; nothing here does.
+
+Writes are upserts (``INSERT … ON CONFLICT``) on both SQLite and PostgreSQL, a statement per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, and_, case, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    CrawlRun,
+    Flag,
+    Listing,
+    ListingObservation,
+    RulePackVersion,
+    Seller,
+    Source,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from crawler import items
+
+Key = tuple[str, str]  # (source name, external id)
+
+# Keep each statement under SQLite's and psycopg's parameter limits.
+_IN_CHUNK = 500
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"unsupported database dialect {dialect!r}; use SQLite or PostgreSQL")
+
+
+def _chunks(seq: Sequence[Any], size: int = _IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(seq), size):
+        yield seq[start : start + size]
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+
+def source_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """Ids of the named sources, creating the missing ones."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    stmt = _insert(session, Source).on_conflict_do_nothing(index_elements=["name"])
+    session.execute(stmt, [{"name": n, "created_at": utcnow()} for n in wanted])
+    rows = session.execute(select(Source.name, Source.id).where(Source.name.in_(wanted)))
+    return dict(rows.tuples())
+
+
+# --- sellers --------------------------------------------------------------------------------------
+
+
+def upsert_sellers(session: Session, sellers: Sequence[items.Seller], *, seen_at: datetime) -> dict[Key, int]:
+    """Insert or refresh sellers; returns their ids by (source, external id)."""
+    unique = {(s.source, s.external_id): s for s in sellers}
+    if not unique:
+        return {}
+    sources = source_ids(session, (k[0] for k in unique))
+    rows = [
+        {
+            "source_id": sources[s.source],
+            "external_id": s.external_id,
+            "name": s.name,
+            "url": s.url,
+            "location": s.location,
+            "is_official": s.is_official,
+            "first_seen_at": seen_at,
+            "last_seen_at": seen_at,
+        }
+        for s in unique.values()
+    ]
+    stmt = _insert(session, Seller)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["source_id", "external_id"],
+        set_={
+            "name": func.coalesce(stmt.excluded.name, Seller.name),
+            "url": func.coalesce(stmt.excluded.url, Seller.url),
+            "location": func.coalesce(stmt.excluded.location, Seller.location),
+            "is_official": func.coalesce(stmt.excluded.is_official, Seller.is_official),
+            "last_seen_at": stmt.excluded.last_seen_at,
+        },
+    )
+    session.execute(stmt, rows)
+    by_source_id = {v: k for k, v in sources.items()}
+    ids: dict[Key, int] = {}
+    keys = [(sources[k[0]], k[1]) for k in unique]
+    for chunk in _chunks(keys):
+        found = session.execute(
+            select(Seller.source_id, Seller.external_id, Seller.id).where(
+                tuple_(Seller.source_id, Seller.external_id).in_(chunk)
+            )
+        )
+        for source_id, external_id, seller_id in found:
+            ids[(by_source_id[source_id], external_id)] = seller_id
+    return ids
+
+
+# --- listings -------------------------------------------------------------------------------------
+
+_HASHED = (
+    "title",
+    "description",
+    "price",
+    "original_price",
+    "brand",
+    "category_path",
+    "shop_name",
+    "sold_count",
+)
+
+
+def content_hash(listing: items.Listing) -> str:
+    """What changes when a seller edits a listing (or its price or sales move)."""
+    payload = [getattr(listing, name) for name in _HASHED] + [sorted(listing.attributes.items())]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    ids: dict[Key, int] = field(default_factory=dict)
+    new: set[Key] = field(default_factory=set)
+    changed: set[Key] = field(default_factory=set)
+
+
+def _listing_row(
+    item: items.Listing, source_id: int, seller_id: int | None, digest: str, risk: float
+) -> dict:
+    return {
+        "source_id": source_id,
+        "external_id": item.external_id,
+        "url": item.url,
+        "title": item.title,
+        "description": item.description,
+        "price": item.price,
+        "original_price": item.original_price,
+        "currency": item.currency,
+        "category_path": item.category_path,
+        "brand": item.brand,
+        "seller_id": seller_id,
+        "shop_name": item.shop_name,
+        "shop_location": item.shop_location,
+        "province": item.province,
+        "province_legacy": item.province_legacy,
+        "is_abroad": item.is_abroad,
+        "is_official_shop": item.is_official_shop,
+        "sold_count": item.sold_count,
+        "rating": item.rating,
+        "images": item.images,
+        "attributes": item.attributes,
+        "raw": item.raw,
+        "raw_ref": item.raw_ref,
+        "content_hash": digest,
+        "risk_score": risk,
+        "crawled_at": item.crawled_at,
+        "first_seen_at": item.crawled_at,
+        "last_seen_at": item.crawled_at,
+    }
+
+
+_UPDATED_ON_CONFLICT = (
+    "url", "title", "description", "price", "original_price", "currency", "category_path", "brand",
+    "shop_name", "shop_location", "province", "province_legacy", "is_abroad", "is_official_shop",
+    "sold_count", "rating", "images", "attributes", "raw", "raw_ref", "content_hash", "risk_score",
+    "crawled_at", "last_seen_at",
+)  # fmt: skip
+
+
+def _existing_listings(
+    session: Session, keys: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], tuple[int, str]]:
+    found: dict[tuple[int, str], tuple[int, str]] = {}
+    for chunk in _chunks(keys):
+        rows = session.execute(
+            select(Listing.source_id, Listing.external_id, Listing.id, Listing.content_hash).where(
+                tuple_(Listing.source_id, Listing.external_id).in_(chunk)
+            )
+        )
+        for source_id, external_id, listing_id, digest in rows:
+            found[(source_id, external_id)] = (listing_id, digest)
+    return found
+
+
+def upsert_listings(
+    session: Session,
+    listings: Sequence[items.Listing],
+    *,
+    seller_ids: Mapping[Key, int] | None = None,
+    risk_scores: Mapping[Key, float] | None = None,
+) -> UpsertResult:
+    """Insert new listings and refresh known ones in one statement; report which were new or changed."""
+    unique = {item.key: item for item in listings}  # a listing seen twice in a batch: keep the last
+    result = UpsertResult()
+    if not unique:
+        return result
+    sources = source_ids(session, (k[0] for k in unique))
+    seller_ids = seller_ids or {}
+    risk_scores = risk_scores or {}
+    rows, digests = [], {}
+    for key, item in unique.items():
+        seller_key = (item.seller.source, item.seller.external_id) if item.seller else None
+        digests[key] = digest = content_hash(item)
+        rows.append(
+            _listing_row(
+                item,
+                sources[item.source],
+                seller_ids.get(seller_key) if seller_key else None,
+                digest,
+                risk_scores.get(key, 0.0),
+            )
+        )
+    db_keys = [(sources[k[0]], k[1]) for k in unique]
+    before = _existing_listings(session, db_keys)
+
+    stmt = _insert(session, Listing)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["source_id", "external_id"],
+        set_={name: stmt.excluded[name] for name in _UPDATED_ON_CONFLICT},
+    )
+    session.execute(stmt, rows)
+
+    missing = [k for k in db_keys if k not in before]
+    after = _existing_listings(session, missing) if missing else {}
+    for key, db_key in zip(unique, db_keys, strict=True):
+        if db_key in before:
+            listing_id, old_digest = before[db_key]
+            if old_digest != digests[key]:
+                result.changed.add(key)
+        else:
+            listing_id = after[db_key][0]
+            result.new.add(key)
+        result.ids[key] = listing_id
+    return result
+
+
+def add_observations(
+    session: Session, listings: Sequence[items.Listing], ids: Mapping[Key, int], *, crawl_run_id: int
+) -> None:
+    """One observation per listing per crawl run: the price history."""
+    rows = {
+        ids[item.key]: {
+            "listing_id": ids[item.key],
+            "crawl_run_id": crawl_run_id,
+            "observed_at": item.crawled_at,
+            "price": item.price,
+            "sold_count": item.sold_count,
+            "content_hash": content_hash(item),
+        }
+        for item in listings
+        if item.key in ids
+    }
+    if not rows:
+        return
+    stmt = _insert(session, ListingObservation)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["listing_id", "crawl_run_id"],
+        set_={c: stmt.excluded[c] for c in ("observed_at", "price", "sold_count", "content_hash")},
+    )
+    session.execute(stmt, list(rows.values()))
+
+
+# --- rule packs and flags -------------------------------------------------------------------------
+
+
+def rule_pack_version_id(session: Session, content_hash: str, rule_count: int) -> int:
+    stmt = _insert(session, RulePackVersion).on_conflict_do_nothing(index_elements=["content_hash"])
+    session.execute(stmt, [{"content_hash": content_hash, "rule_count": rule_count, "created_at": utcnow()}])
+    return session.execute(
+        select(RulePackVersion.id).where(RulePackVersion.content_hash == content_hash)
+    ).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRow:
+    listing_id: int
+    rule_id: str
+    category: str
+    severity: str
+    score: float
+    evidence: list[dict[str, Any]]
+
+
+def upsert_flags(session: Session, flags: Sequence[FlagRow], *, rule_pack_version_id: int) -> int:
+    """Record rule hits; a hit already flagged is refreshed, never duplicated. Returns how many are new.
+
+    A reviewer's decision (status) is kept; a superseded flag that fires again becomes ``new``.
+    """
+    unique = {(f.listing_id, f.rule_id): f for f in flags}
+    if not unique:
+        return 0
+    keys = list(unique)
+    existing: set[tuple[int, str]] = set()
+    for chunk in _chunks(keys):
+        existing.update(
+            session.execute(
+                select(Flag.listing_id, Flag.rule_id).where(tuple_(Flag.listing_id, Flag.rule_id).in_(chunk))
+            ).tuples()
+        )
+    now = utcnow()
+    rows = [
+        {
+            "listing_id": f.listing_id,
+            "rule_id": f.rule_id,
+            "category": f.category,
+            "severity": f.severity,
+            "score": f.score,
+            "evidence": f.evidence,
+            "rule_pack_version_id": rule_pack_version_id,
+            "status": "new",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for f in unique.values()
+    ]
+    stmt = _insert(session, Flag)
+
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["listing_id", "rule_id"],
+        set_={
+            "category": stmt.excluded.category,
+            "severity": stmt.excluded.severity,
+            "score": stmt.excluded.score,
+            "evidence": stmt.excluded.evidence,
+            "rule_pack_version_id": stmt.excluded.rule_pack_version_id,
+            "updated_at": stmt.excluded.updated_at,
+            "status": case((Flag.status == "superseded", "new"), else_=Flag.status),
+        },
+    )
+    session.execute(stmt, rows)
+    return len(set(keys) - existing)
+
+
+# --- crawl runs -----------------------------------------------------------------------------------
+
+
+def start_crawl_run(session: Session, spider: str, args: Mapping[str, Any]) -> int:
+    run = CrawlRun(spider=spider, args=dict(args), started_at=utcnow(), status="running", stats={})
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_crawl_run(session: Session, run_id: int, *, status: str, stats: Mapping[str, Any]) -> None:
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(status=status, stats=dict(stats), finished_at=utcnow())
+    )
+
+
+def previous_run(session: Session, spider: str, before_id: int) -> CrawlRun | None:
+    return session.scalars(
+        select(CrawlRun)
+        .where(CrawlRun.spider == spider, CrawlRun.id < before_id, CrawlRun.finished_at.is_not(None))
+        .order_by(CrawlRun.id.desc())
+        .limit(1)
+    ).first()
+
+
+# --- reading flags --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    flag_id: int
+    source: str
+    external_id: str
+    url: str
+    title: str
+    category: str
+    rule_id: str
+    severity: str
+    score: float
+    status: str
+    risk_score: float
+    evidence: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def _flags_query(category: str | None, statuses: Sequence[str] | None) -> Select[Any]:
+    stmt = (
+        select(
+            Flag.id, Source.name, Listing.external_id, Listing.url, Listing.title, Flag.category,
+            Flag.rule_id, Flag.severity, Flag.score, Flag.status, Listing.risk_score, Flag.evidence,
+        )
+        .join(Listing, Listing.id == Flag.listing_id)
+        .join(Source, Source.id == Listing.source_id)
+    )  # fmt: skip
+    conditions = []
+    if category:
+        conditions.append(Flag.category == category)
+    if statuses:
+        conditions.append(Flag.status.in_(list(statuses)))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    return stmt
+
+
+def list_flags(
+    session: Session,
+    *,
+    category: str | None = None,
+    statuses: Sequence[str] | None = ("new", "in_review"),
+    limit: int | None = None,
+) -> list[FlagView]:
+    """Flags ordered the way the review queue orders them: riskiest listing first."""
+    stmt = _flags_query(category, statuses).order_by(Listing.risk_score.desc(), Flag.score.desc(), Flag.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return [FlagView(*row) for row in session.execute(stmt)]
+
+
+def flag_counts_by_category(
+    session: Session, *, statuses: Sequence[str] | None = ("new", "in_review")
+) -> dict[str, int]:
+    stmt = select(Flag.category, func.count(func.distinct(Flag.listing_id))).group_by(Flag.category)
+    if statuses:
+        stmt = stmt.where(Flag.status.in_(list(statuses)))
+    return dict(session.execute(stmt).tuples())
+
+
+def count_listings(session: Session, source: str | None = None) -> int:
+    stmt = select(func.count(Listing.id))
+    if source:
+        stmt = stmt.join(Source).where(Source.name == source)
+    return session.execute(stmt).scalar_one()
