@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 
 class Seller(BaseModel):
@@ -59,6 +59,17 @@ class Listing(BaseModel):
     crawled_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     raw_ref: str | None = None
     raw: dict[str, Any] | None = None
+
+    # Set by the rules pipeline: the engine's Assessment of this listing (not serialised).
+    _assessment: Any = PrivateAttr(default=None)
+
+    @property
+    def assessment(self) -> Any:
+        return self._assessment
+
+    @assessment.setter
+    def assessment(self, value: Any) -> None:
+        self._assessment = value
 
     @field_validator("external_id", mode="before")
     @classmethod

@@ -1,0 +1,226 @@
+"""The ``ecomwatch`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from crawler import __version__
+from crawler.config import get_config
+
+app = typer.Typer(
+    help="ecomwatch — watch Vietnamese marketplaces for smuggled, counterfeit, prohibited and expired goods.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: upgrade and inspect.", no_args_is_help=True)
+flags_app = typer.Typer(help="Flags raised by the rules on stored listings.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(flags_app, name="flags")
+
+console = Console()
+err = Console(stderr=True)
+
+
+class State:
+    db_url: str | None = None
+
+
+state = State()
+
+
+def database_url() -> str:
+    return state.db_url or get_config().database_url
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"ecomwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (overrides ECOMWATCH_DATABASE_URL).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    state.db_url = db
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+# --- db -------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Run the migrations up to REVISION (default: head)."""
+    from storage.db import current_revision, make_engine, upgrade
+
+    engine = make_engine(database_url())
+    upgrade(engine, revision)
+    console.print(
+        f"database at revision {current_revision(engine)}: {engine.url.render_as_string(hide_password=True)}"
+    )
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's revision and the code's head revision."""
+    from storage.db import current_revision, head_revision, make_engine
+
+    engine = make_engine(database_url())
+    console.print(f"database: {current_revision(engine) or '(empty)'}  head: {head_revision()}")
+
+
+# --- crawl ----------------------------------------------------------------------------------------
+
+SOURCES = ("tiki",)
+
+
+@app.command()
+def crawl(
+    source: Annotated[str, typer.Argument(help=f"Source to crawl: {', '.join(SOURCES)}.")],
+    base_url: Annotated[
+        str | None, typer.Option(help="Site or mirror base URL (default: the real site).")
+    ] = None,
+    query: Annotated[
+        list[str] | None, typer.Option("--query", "-q", help="Search query; repeat for several.")
+    ] = None,
+    category: Annotated[list[str] | None, typer.Option(help="Category id; repeat for several.")] = None,
+    max_pages: Annotated[int, typer.Option(help="Listing pages per query or category.")] = 5,
+    details: Annotated[bool, typer.Option(help="Fetch each product's detail page.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the crawl's stats as JSON.")] = False,
+) -> None:
+    """Crawl one source into the database, judging every listing with the rules."""
+    from crawler.runner import project_settings, run_crawls
+
+    if source not in SOURCES:
+        err.print(f"unknown source {source!r}; available: {', '.join(SOURCES)}")
+        raise typer.Exit(2)
+    args: dict[str, Any] = {"max_pages": max_pages, "details": details}
+    if base_url:
+        args["base_url"] = base_url
+    if query:
+        args["query"] = list(query)
+    if category:
+        args["category"] = list(category)
+    if not query and not category:
+        err.print("give at least one --query or --category")
+        raise typer.Exit(2)
+    outcomes = run_crawls([(source, args)], project_settings(ECOMWATCH_STORAGE_URL=database_url()))
+    _report(outcomes, as_json=as_json)
+    if not any(o.stats.get("item_scraped_count") for o in outcomes) and any(o.errors for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _report(outcomes: list, *, as_json: bool) -> None:  # type: ignore[type-arg]
+    from crawler.summary import print_summary
+    from storage import repositories as repo
+    from storage.db import make_engine, make_session_factory
+
+    if as_json:
+        console.print_json(
+            json.dumps([{"spider": o.spider, "stats": o.stats} for o in outcomes], default=str)
+        )
+        return
+    engine = make_engine(database_url())
+    with make_session_factory(engine)() as session:
+        top = repo.list_flags(session, limit=15)
+        totals = {
+            "database": engine.url.render_as_string(hide_password=True),
+            "listings": repo.count_listings(session),
+            "open_flags": sum(1 for _ in repo.list_flags(session)),
+        }
+    print_summary(console, outcomes, top, totals)
+
+
+# --- demo -----------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    serve: Annotated[bool, typer.Option(help="Keep the demo marketplace running after the crawl.")] = False,
+    max_pages: Annotated[int, typer.Option(help="Listing pages to crawl per category.")] = 20,
+) -> None:
+    """Start the bundled demo marketplace, crawl it, judge and store every listing, print what was flagged."""
+    from crawler.mirror import DEMO_CATEGORY, spawn_mirror_subprocess
+    from crawler.runner import project_settings, run_crawls
+
+    proc, url = spawn_mirror_subprocess()
+    try:
+        console.print(f"Demo marketplace (Tiki-shaped API) at {url}; database {database_url()}")
+        outcomes = run_crawls(
+            [("tiki", {"base_url": url, "category": [DEMO_CATEGORY], "max_pages": max_pages})],
+            project_settings(ECOMWATCH_STORAGE_URL=database_url(), LOG_LEVEL="WARNING"),
+        )
+        _report(outcomes, as_json=False)
+        if serve:
+            console.print(f"Demo marketplace still serving at {url}; Ctrl-C to stop.")
+            proc.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# --- flags ----------------------------------------------------------------------------------------
+
+
+@flags_app.command("list")
+def flags_list(
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Statuses to show (default: new, in_review).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per flag, as a JSON array.")
+    ] = False,
+) -> None:
+    """Flags awaiting review, riskiest listing first."""
+    from crawler.summary import flags_table
+    from storage import repositories as repo
+    from storage.db import ensure_schema, make_engine, make_session_factory
+
+    engine = make_engine(database_url())
+    ensure_schema(engine)
+    with make_session_factory(engine)() as session:
+        flags = repo.list_flags(
+            session, category=category, statuses=status or ("new", "in_review"), limit=limit
+        )
+    if as_json:
+        sys.stdout.write(json.dumps([f.to_dict() for f in flags], ensure_ascii=False, indent=1) + "\n")
+    else:
+        console.print(flags_table(flags, title=f"{len(flags)} flags"))
+
+
+def _mount_rules() -> None:
+    try:
+        from rules.cli import app as rules_app
+    except ImportError:  # the analysts' tools ship with the rules engine
+        return
+    app.add_typer(rules_app, name="rules")
+
+
+_mount_rules()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Scrapy settings for ecomwatch. Values from the environment come through crawler.config only."""
+
+from __future__ import annotations
+
+from crawler import __version__
+from crawler.config import get_config
+
+_config = get_config()
+
+BOT_NAME = "ecomwatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = _config.user_agent
+ROBOTSTXT_OBEY = False  # marketplace JSON APIs; generic web shops turn it on per spider
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+
+# Politeness: AutoThrottle adapts to the site's latency; per-domain concurrency stays modest.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_TIMEOUT = 30
+
+# Retries: 429 and 5xx are retried with exponential backoff (crawler.middlewares).
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ECOMWATCH_BACKOFF_BASE = 1.0  # seconds before the first retry of a 429/5xx (doubles each time)
+ECOMWATCH_BACKOFF_MAX = 60.0  # longest single wait, also the cap on a site's Retry-After
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.validate.ValidatePipeline": 100,
+    "crawler.pipelines.normalize.NormalizePipeline": 200,
+    "crawler.pipelines.rules.RulesPipeline": 300,
+    "crawler.pipelines.store.StorePipeline": 400,
+}
+ECOMWATCH_RULES_DIR = str(_config.rules_dir)  # YAML rule packs the rules pipeline loads
+ECOMWATCH_STORAGE_URL = _config.database_url  # database the store pipeline writes to
+ECOMWATCH_STORAGE_BATCH_SIZE = _config.storage_batch_size  # items buffered per write
+ECOMWATCH_STORAGE_SPOOL_DIR = str(_config.evidence_dir / "spool")  # batches the database refused
+ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, extract)
+
+FEED_EXPORT_ENCODING = "utf-8"
+ECOMWATCH_VERSION = __version__
