@@ -1,0 +1,150 @@
+"""Request routing for the mirror: path and query string in, :class:`Reply` out (no sockets here).
+
+Endpoints (real hosts in brackets):
+  GET /api/v2/products?q=&category=&page=&limit=&sort=            [tiki.vn]  search / category listing
+  GET /api/v2/products/{id}   (also /product-detail/api/v1/products/{id}) [tiki.vn, api.tiki.vn]
+  GET /api/v2/seller/stores/{slug}/products (also /v2/seller/…)    [api.tiki.vn]  seller store
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.mirror.catalogue import ProductSource
+from crawler.mirror.tiki import category_item, error_body, listing_wrapper, paging, search_item
+from crawler.mirror.tiki_detail import detail
+
+API_PREFIXES = ("/api/", "/v2/", "/product-detail/")
+BAD_ITEM_IDS = (999_000_001, 999_000_002)
+_DETAIL = re.compile(r"^/(?:api/v2|product-detail/api/v1)/products/(?P<id>[^/]+)$")
+_STORE = re.compile(r"^/(?:api/)?v2/seller/stores/(?P<slug>[^/]+)/products$")
+_JSON = "application/json; charset=utf-8"
+
+
+@dataclass
+class Reply:
+    status: int
+    kind: str
+    payload: Any = None  # JSON-able; serialised after faults have had their say
+    text: str | None = None
+    content_type: str = _JSON
+    headers: dict[str, str] = field(default_factory=dict)
+    truncate: bool = False  # a fault: send only the first half of the body, still with status 200
+
+    def body(self) -> bytes:
+        if self.text is not None:
+            return self.text.encode()
+        return json.dumps(self.payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 0
+    paging_cap: int = 2000
+    max_limit: int = 40
+    store_max_limit: int = 100
+
+
+def is_api(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
+def route(source: ProductSource, settings: Settings, path: str, params: dict[str, str]) -> Reply:
+    if path == "/api/v2/products":
+        return listing(source, settings, params)
+    if match := _DETAIL.match(path):
+        return product_detail(source, match["id"])
+    if match := _STORE.match(path):
+        return store(source, settings, match["slug"], params)
+    kind = "not_found" if is_api(path) else "other"
+    return Reply(404, kind, error_body(404, f"No route for {path}"))
+
+
+def _int(params: dict[str, str], key: str, default: int) -> int:
+    try:
+        return int(params.get(key, default))
+    except ValueError:
+        return default
+
+
+def _page_and_limit(params: dict[str, str], default_limit: int, max_limit: int) -> tuple[int, int]:
+    return max(1, _int(params, "page", 1)), min(max_limit, max(1, _int(params, "limit", default_limit)))
+
+
+def listing(source: ProductSource, settings: Settings, params: dict[str, str]) -> Reply:
+    q = params.get("q", "")
+    raw_category = params.get("category", "")
+    try:
+        category = int(raw_category) if raw_category else None
+    except ValueError:
+        return Reply(400, "bad_request", error_body(400, f"category must be a number, got {raw_category!r}"))
+    sort = params.get("sort", "default")
+    page, limit = _page_and_limit(params, 40, settings.max_limit)
+    results = source.query(q, category, sort)
+    info = paging(results.total, page, limit, settings.paging_cap)
+    products = results.page((page - 1) * limit, limit) if page <= info["last_page"] else []
+    as_item = search_item if "q" in params else category_item
+    items = [as_item(p, settings.seed) for p in products]
+    echoed = {k: params[k] for k in ("q", "category", "sort") if k in params} | {"page": str(page)}
+    kind = "search" if "q" in params else "category"
+    return Reply(200, kind, listing_wrapper(items, info, echoed, sort, settings.seed))
+
+
+def product_detail(source: ProductSource, raw_id: str) -> Reply:
+    product = source.get(int(raw_id)) if raw_id.isdigit() else None
+    if product is None:
+        return Reply(404, "detail", error_body(404, "Product not found"))
+    return Reply(200, "detail", detail(product, source.seller_slug(product)))
+
+
+def store(source: ProductSource, settings: Settings, slug: str, params: dict[str, str]) -> Reply:
+    seller_id = source.seller_id_for_slug(slug)
+    if seller_id is None:
+        return Reply(404, "seller_store", error_body(404, f"Store {slug} not found"))
+    page, limit = _page_and_limit(params, 50, settings.store_max_limit)
+    results = source.query(seller_id=seller_id, sort=params.get("sort", "default"))
+    info = paging(results.total, page, limit, settings.paging_cap)
+    products = results.page((page - 1) * limit, limit) if page <= info["last_page"] else []
+    return Reply(
+        200, "seller_store", {"data": [category_item(p, settings.seed) for p in products], "paging": info}
+    )
+
+
+# --- layout drift and bad items (applied to a built reply) ----------------------------------------------
+
+
+def _price_text(value: Any) -> Any:
+    return f"{value:,}".replace(",", ".") + " ₫" if isinstance(value, int) else value
+
+
+def apply_drift(reply: Reply, drift: str) -> None:
+    payload = reply.payload
+    if not isinstance(payload, dict):
+        return
+    targets = payload["data"] if isinstance(payload.get("data"), list) else [payload]
+    for item in targets:
+        if drift == "rename_name" and "name" in item:
+            item["product_name"] = item.pop("name")
+        elif drift == "price_as_text":
+            for key in ("price", "original_price", "list_price"):
+                if key in item:
+                    item[key] = _price_text(item[key])
+    if drift == "drop_paging":
+        payload.pop("paging", None)
+
+
+def inject_bad_items(reply: Reply) -> None:
+    """On page 1 of a listing, add one item with a blank title and one priced "Liên hệ"."""
+    if reply.status != 200 or reply.kind not in ("search", "category", "seller_store"):
+        return
+    data, page = reply.payload["data"], reply.payload["paging"]["current_page"]
+    if page != 1 or not data:
+        return
+    blank, contact = dict(data[0]), dict(data[-1])
+    blank.update(id=BAD_ITEM_IDS[0], name="   ")
+    contact.update(id=BAD_ITEM_IDS[1], price="Liên hệ")
+    data.insert(min(2, len(data)), blank)
+    data.insert(min(5, len(data)), contact)
