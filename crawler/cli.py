@@ -86,12 +86,17 @@ def db_current() -> None:
 
 # --- crawl ----------------------------------------------------------------------------------------
 
-SOURCES = ("tiki",)
+def available_sources() -> list[str]:
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawler.runner import project_settings
+
+    return sorted(SpiderLoader.from_settings(project_settings()).list())
 
 
 @app.command()
 def crawl(
-    source: Annotated[str, typer.Argument(help=f"Source to crawl: {', '.join(SOURCES)}.")],
+    source: Annotated[str, typer.Argument(help="Source (spider) to crawl, e.g. tiki; see `ecomwatch sources`.")],
     base_url: Annotated[
         str | None, typer.Option(help="Site or mirror base URL (default: the real site).")
     ] = None,
@@ -101,25 +106,36 @@ def crawl(
     category: Annotated[list[str] | None, typer.Option(help="Category id; repeat for several.")] = None,
     max_pages: Annotated[int, typer.Option(help="Listing pages per query or category.")] = 5,
     details: Annotated[bool, typer.Option(help="Fetch each product's detail page.")] = True,
+    arg: Annotated[
+        list[str] | None, typer.Option("--arg", "-a", help="Extra spider argument KEY=VALUE; repeatable.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the crawl's stats as JSON.")] = False,
 ) -> None:
     """Crawl one source into the database, judging every listing with the rules."""
     from crawler.runner import project_settings, run_crawls
 
-    if source not in SOURCES:
-        err.print(f"unknown source {source!r}; available: {', '.join(SOURCES)}")
+    sources = available_sources()
+    if source not in sources:
+        err.print(f"unknown source {source!r}; available: {', '.join(sources)}")
         raise typer.Exit(2)
     args: dict[str, Any] = {"max_pages": max_pages, "details": details}
+    for pair in arg or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            err.print(f"--arg expects KEY=VALUE, got {pair!r}")
+            raise typer.Exit(2)
+        args[key.strip()] = value
     if base_url:
         args["base_url"] = base_url
     if query:
         args["query"] = list(query)
     if category:
         args["category"] = list(category)
-    if not query and not category:
-        err.print("give at least one --query or --category")
-        raise typer.Exit(2)
-    outcomes = run_crawls([(source, args)], project_settings(ECOMWATCH_STORAGE_URL=database_url()))
+    try:
+        outcomes = run_crawls([(source, args)], project_settings(ECOMWATCH_STORAGE_URL=database_url()))
+    except ValueError as error:  # a spider refusing its arguments says why in one line
+        err.print(f"error: {error}")
+        raise typer.Exit(2) from None
     _report(outcomes, as_json=as_json)
     if not any(o.stats.get("item_scraped_count") for o in outcomes) and any(o.errors for o in outcomes):
         raise typer.Exit(1)
@@ -144,6 +160,13 @@ def _report(outcomes: list, *, as_json: bool) -> None:  # type: ignore[type-arg]
             "open_flags": sum(1 for _ in repo.list_flags(session)),
         }
     print_summary(console, outcomes, top, totals)
+
+
+@app.command()
+def sources() -> None:
+    """List the sources (spiders) that can be crawled."""
+    for name in available_sources():
+        console.print(name)
 
 
 # --- demo -----------------------------------------------------------------------------------------

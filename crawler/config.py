@@ -26,6 +26,7 @@ class Config(BaseSettings):
         default="ecomwatch/0.1 (+market surveillance; contact: qltt-angiang@example.invalid)",
         description="User-Agent sent by the crawler",
     )
+    backoff_base: float = Field(default=1.0, description="seconds before the first retry of a 429/5xx")
     storage_batch_size: int = Field(
         default=500, description="items buffered before the store pipeline flushes"
     )

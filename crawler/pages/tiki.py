@@ -145,12 +145,15 @@ def specification_attributes(detail: dict[str, Any]) -> dict[str, str]:
 
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|tr|h[1-6]|ul|ol|table|section)\b[^>]*>", re.IGNORECASE)
 
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
 
 def html_to_text(html: str) -> str:
     """Description HTML → text: block tags become line breaks, inline tags vanish."""
     if "<" not in html:
         return replace_entities(html).strip()
-    return replace_entities(remove_tags(_BLOCK_TAG.sub("\n", html))).strip()
+    text = replace_entities(remove_tags(_BLOCK_TAG.sub("\n", html)))
+    return _BLANK_LINES.sub("\n", text).strip()
 
 
 def _int(value: Any, default: int | None) -> int | None:
