@@ -8,6 +8,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,16 @@ class CrawlOutcome:
 
 def run_crawls(jobs: list[tuple[str, dict[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
     """Run the given (spider name, arguments) jobs concurrently in one process, one crawl_run each."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    # Scrapy installs its own root log handler; drop the CLI's so lines are not printed twice.
+    for handler in list(logging.getLogger().handlers):
+        logging.getLogger().removeHandler(handler)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
+    loader = SpiderLoader.from_settings(settings)
+    for spider_name, args in jobs:
+        # Spider arguments are checked here, synchronously, so a bad one is a clear error, not a
+        # traceback inside the reactor. Constructing a spider has no side effects.
+        loader.load(spider_name)(**args)
+    process = CrawlerProcess(settings)
     started = []
     for spider_name, args in jobs:
         crawler = process.create_crawler(spider_name)

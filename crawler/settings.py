@@ -52,3 +52,4 @@ ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, ex
 
 FEED_EXPORT_ENCODING = "utf-8"
 ECOMWATCH_VERSION = __version__
+LOG_FORMATTER = "crawler.logformatter.EcomwatchLogFormatter"  # names listings by source:id, no item dumps

@@ -6,12 +6,18 @@ import logging
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
 from crawler.pages import PageError
 
 logger = logging.getLogger(__name__)
+
+#: times a page that came back malformed (truncated, not JSON) is asked for again
+MALFORMED_RETRIES = 2
+#: meta keys Scrapy's own components set on a request; a re-issued request must not carry them
+SCRAPY_INTERNAL_META = frozenset(
+    {"download_latency", "download_slot", "retry_times", "depth", "download_timeout"}
+)
 
 
 def split_arg(value: str | list[str] | None) -> list[str]:
@@ -38,7 +44,14 @@ class EcomwatchSpider(scrapy.Spider):
         """Count a page that could not be read and ask for it again (a truncated body is often transient)."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("ecomwatch/pages/malformed")
-        retry = get_retry_request(response.request, spider=self, reason="malformed_page", max_retry_times=2)
+        request = response.request
+        assert request is not None
+        attempts = request.meta.get("malformed_retries", 0)
+        retry = None
+        if attempts < MALFORMED_RETRIES:
+            meta = {k: v for k, v in request.meta.items() if k not in SCRAPY_INTERNAL_META}
+            retry = request.replace(dont_filter=True, meta=meta | {"malformed_retries": attempts + 1})
+            self.crawler.stats.inc_value("ecomwatch/pages/malformed_retries")
         if retry is None:
             self.crawler.stats.inc_value("ecomwatch/pages/lost")
             logger.error("%s: giving up on %s: %s", self.name, response.url, error)
