@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,8 @@ from rich.console import Console
 
 from crawler import __version__
 from crawler.config import get_config
+
+DEFAULT_SOURCES = Path("sources.toml")
 
 app = typer.Typer(
     help="ecomwatch — watch Vietnamese marketplaces for smuggled, counterfeit, prohibited and expired goods.",
@@ -86,6 +89,7 @@ def db_current() -> None:
 
 # --- crawl ----------------------------------------------------------------------------------------
 
+
 def available_sources() -> list[str]:
     from scrapy.spiderloader import SpiderLoader
 
@@ -96,7 +100,16 @@ def available_sources() -> list[str]:
 
 @app.command()
 def crawl(
-    source: Annotated[str, typer.Argument(help="Source (spider) to crawl, e.g. tiki; see `ecomwatch sources`.")],
+    source: Annotated[
+        str | None, typer.Argument(help="Source (spider) to crawl, e.g. tiki; see `ecomwatch sources`.")
+    ] = None,
+    all_sources: Annotated[
+        bool,
+        typer.Option("--all", help="Crawl every enabled source of the sources file (the nightly crawl)."),
+    ] = False,
+    sources_file: Annotated[
+        Path, typer.Option("--sources", help="Sources file for --all.")
+    ] = DEFAULT_SOURCES,
     base_url: Annotated[
         str | None, typer.Option(help="Site or mirror base URL (default: the real site).")
     ] = None,
@@ -111,9 +124,17 @@ def crawl(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the crawl's stats as JSON.")] = False,
 ) -> None:
-    """Crawl one source into the database, judging every listing with the rules."""
+    """Crawl one source (or --all of sources.toml) into the database, judging every listing with the rules.
+
+    With --all, exits non-zero only when every source failed."""
     from crawler.runner import project_settings, run_crawls
 
+    if all_sources:
+        _crawl_all(sources_file, as_json=as_json)
+        return
+    if source is None:
+        err.print("name a source to crawl (see `ecomwatch sources`), or use --all")
+        raise typer.Exit(2)
     sources = available_sources()
     if source not in sources:
         err.print(f"unknown source {source!r}; available: {', '.join(sources)}")
@@ -137,7 +158,29 @@ def crawl(
         err.print(f"error: {error}")
         raise typer.Exit(2) from None
     _report(outcomes, as_json=as_json)
-    if not any(o.stats.get("item_scraped_count") for o in outcomes) and any(o.errors for o in outcomes):
+    if all(o.failed for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _crawl_all(path: Path, *, as_json: bool) -> None:
+    from crawler.runner import project_settings, run_crawls
+    from crawler.sources import SourcesError, crawl_jobs, load_sources
+
+    try:
+        jobs = crawl_jobs(load_sources(path))
+    except SourcesError as error:
+        err.print(f"error: {error}")
+        raise typer.Exit(2) from None
+    if not jobs:
+        err.print(f"{path}: no enabled sources")
+        raise typer.Exit(2)
+    try:
+        outcomes = run_crawls(list(jobs), project_settings(ECOMWATCH_STORAGE_URL=database_url()))
+    except ValueError as error:
+        err.print(f"error: {error}")
+        raise typer.Exit(2) from None
+    _report(outcomes, as_json=as_json)
+    if all(o.failed for o in outcomes):
         raise typer.Exit(1)
 
 

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
@@ -29,8 +29,11 @@ class CrawlOutcome:
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def ok(self) -> bool:
-        return self.stats.get("item_scraped_count", 0) > 0 or not self.errors
+    def failed(self) -> bool:
+        """Nothing stored and something went wrong (blocks, lost pages, errors)."""
+        return not self.stats.get("item_scraped_count", 0) and bool(
+            self.errors or self.stats.get("ecomwatch/blocks") or self.stats.get("log_count/ERROR")
+        )
 
     @property
     def errors(self) -> int:
@@ -42,23 +45,34 @@ class CrawlOutcome:
         )
 
 
-def run_crawls(jobs: list[tuple[str, dict[str, Any]]], settings: Settings) -> list[CrawlOutcome]:
-    """Run the given (spider name, arguments) jobs concurrently in one process, one crawl_run each."""
+Job = tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], dict[str, Any]]
+
+
+def run_crawls(jobs: list[Job], settings: Settings) -> list[CrawlOutcome]:
+    """Run (spider, arguments[, per-crawl settings]) jobs concurrently in one process, one crawl_run each."""
     # Scrapy installs its own root log handler; drop the CLI's so lines are not printed twice.
     for handler in list(logging.getLogger().handlers):
         logging.getLogger().removeHandler(handler)
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     loader = SpiderLoader.from_settings(settings)
-    for spider_name, args in jobs:
+    prepared = []
+    for job in jobs:
+        spider_name, args = job[0], job[1]
+        overrides = job[2] if len(job) > 2 else {}  # type: ignore[misc]
         # Spider arguments are checked here, synchronously, so a bad one is a clear error, not a
         # traceback inside the reactor. Constructing a spider has no side effects.
-        loader.load(spider_name)(**args)
+        spidercls = loader.load(spider_name)
+        spidercls(**args)
+        crawl_settings = settings.copy()
+        for key, value in overrides.items():
+            crawl_settings.set(key, value, priority="cmdline")
+        prepared.append((spidercls, args, crawl_settings, CrawlOutcome(spider_name, args)))
     process = CrawlerProcess(settings)
     started = []
-    for spider_name, args in jobs:
-        crawler = process.create_crawler(spider_name)
+    for spidercls, args, crawl_settings, outcome in prepared:
+        crawler = Crawler(spidercls, crawl_settings)
         process.crawl(crawler, **args)
-        started.append((crawler, CrawlOutcome(spider_name, args)))
+        started.append((crawler, outcome))
     process.start()
     for crawler, outcome in started:
         outcome.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}

@@ -35,7 +35,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
-ECOMWATCH_BACKOFF_BASE = _config.backoff_base  # seconds before the first retry of a 429/5xx (doubles each time)
+ECOMWATCH_BACKOFF_BASE = (
+    _config.backoff_base
+)  # seconds before the first retry of a 429/5xx (doubles each time)
 ECOMWATCH_BACKOFF_MAX = 60.0  # longest single wait, also the cap on a site's Retry-After
 
 ITEM_PIPELINES = {
