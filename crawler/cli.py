@@ -273,11 +273,45 @@ def flags_list(
         console.print(flags_table(flags, title=f"{len(flags)} flags"))
 
 
+def rules_rescan(
+    since: Annotated[
+        str | None, typer.Option(help="Only listings seen on or after this date (YYYY-MM-DD).")
+    ] = None,
+    rules_dir: Annotated[Path | None, typer.Option("--rules", help="Rule packs directory.")] = None,
+) -> None:
+    """Re-evaluate stored listings after a rule change: add new flags, mark unsupported ones superseded."""
+    from datetime import UTC, datetime
+
+    from rules import load_engine
+    from rules.rescan import rescan
+    from storage.db import ensure_schema, make_engine, make_session_factory
+
+    cutoff = None
+    if since:
+        try:
+            cutoff = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            err.print(f"--since expects YYYY-MM-DD, got {since!r}")
+            raise typer.Exit(2) from None
+    engine = make_engine(database_url())
+    ensure_schema(engine)
+    result = rescan(make_session_factory(engine), load_engine(rules_dir), since=cutoff)
+    console.print(
+        f"rescanned {result.listings} listings with rule pack version {result.pack_version_id}: "
+        f"{result.flagged} flagged, {result.new_flags} new flags, {result.superseded} superseded"
+    )
+    for category, count in sorted(result.by_category.items()):
+        console.print(f"  {category}: {count}")
+
+
 def _mount_rules() -> None:
-    try:
-        from rules.cli import app as rules_app
-    except ImportError:  # the analysts' tools ship with the rules engine
+    from importlib.util import find_spec
+
+    if find_spec("rules.cli") is None:  # the analysts' tools ship with the rules engine
         return
+    from rules.cli import app as rules_app
+
+    rules_app.command("rescan")(rules_rescan)
     app.add_typer(rules_app, name="rules")
 
 
