@@ -61,7 +61,7 @@ def source_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     stmt = _insert(session, Source).on_conflict_do_nothing(index_elements=["name"])
     session.execute(stmt, [{"name": n, "created_at": utcnow()} for n in wanted])
     rows = session.execute(select(Source.name, Source.id).where(Source.name.in_(wanted)))
-    return dict(rows.tuples())
+    return {name: source_id for name, source_id in rows}
 
 
 # --- sellers --------------------------------------------------------------------------------------
@@ -308,9 +308,10 @@ def upsert_flags(session: Session, flags: Sequence[FlagRow], *, rule_pack_versio
     existing: set[tuple[int, str]] = set()
     for chunk in _chunks(keys):
         existing.update(
-            session.execute(
+            (listing_id, rule_id)
+            for listing_id, rule_id in session.execute(
                 select(Flag.listing_id, Flag.rule_id).where(tuple_(Flag.listing_id, Flag.rule_id).in_(chunk))
-            ).tuples()
+            )
         )
     now = utcnow()
     rows = [
@@ -434,7 +435,7 @@ def flag_counts_by_category(
     stmt = select(Flag.category, func.count(func.distinct(Flag.listing_id))).group_by(Flag.category)
     if statuses:
         stmt = stmt.where(Flag.status.in_(list(statuses)))
-    return dict(session.execute(stmt).tuples())
+    return {category: count for category, count in session.execute(stmt)}
 
 
 def count_listings(session: Session, source: str | None = None) -> int:
@@ -442,3 +443,52 @@ def count_listings(session: Session, source: str | None = None) -> int:
     if source:
         stmt = stmt.join(Source).where(Source.name == source)
     return session.execute(stmt).scalar_one()
+
+
+# --- rescans --------------------------------------------------------------------------------------
+
+
+def listings_for_rescan(
+    session: Session, *, since: datetime | None = None, after_id: int = 0, limit: int = 1000
+) -> list[tuple[Listing, str]]:
+    """Stored listings (with their source name) in id order, for re-evaluation after a rule change."""
+    stmt = (
+        select(Listing, Source.name)
+        .join(Source, Source.id == Listing.source_id)
+        .where(Listing.id > after_id)
+        .order_by(Listing.id)
+        .limit(limit)
+    )
+    if since is not None:
+        stmt = stmt.where(Listing.last_seen_at >= since)
+    return [(listing, name) for listing, name in session.execute(stmt)]
+
+
+def open_flags_by_listing(session: Session, listing_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """{listing id: {rule id: status}} for the given listings."""
+    found: dict[int, dict[str, str]] = {}
+    for chunk in _chunks(list(listing_ids)):
+        rows = session.execute(
+            select(Flag.listing_id, Flag.rule_id, Flag.status).where(Flag.listing_id.in_(chunk))
+        )
+        for listing_id, rule_id, status in rows:
+            found.setdefault(listing_id, {})[rule_id] = status
+    return found
+
+
+def supersede_flags(session: Session, pairs: Sequence[tuple[int, str]], *, rule_pack_version_id: int) -> int:
+    """Mark flags no rule supports any more as superseded (never deleted). Decided flags are left alone."""
+    count = 0
+    for chunk in _chunks(list(pairs)):
+        result = session.execute(
+            update(Flag)
+            .where(tuple_(Flag.listing_id, Flag.rule_id).in_(chunk), Flag.status.in_(("new", "in_review")))
+            .values(status="superseded", rule_pack_version_id=rule_pack_version_id, updated_at=utcnow())
+        )
+        count += result.rowcount or 0
+    return count
+
+
+def set_risk_scores(session: Session, scores: Mapping[int, float]) -> None:
+    if scores:
+        session.execute(update(Listing), [{"id": k, "risk_score": v} for k, v in scores.items()])
