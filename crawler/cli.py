@@ -26,7 +26,8 @@ flags_app = typer.Typer(help="Flags raised by the rules on stored listings.", no
 app.add_typer(db_app, name="db")
 app.add_typer(flags_app, name="flags")
 
-console = Console()
+# Summaries are tables: keep them readable when stdout is a pipe or a CI log.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
@@ -187,7 +188,7 @@ def _crawl_all(path: Path, *, as_json: bool) -> None:
 def _report(outcomes: list, *, as_json: bool) -> None:  # type: ignore[type-arg]
     from crawler.summary import print_summary
     from storage import repositories as repo
-    from storage.db import make_engine, make_session_factory
+    from storage.db import ensure_schema, make_engine, make_session_factory
 
     if as_json:
         console.print_json(
@@ -195,8 +196,9 @@ def _report(outcomes: list, *, as_json: bool) -> None:  # type: ignore[type-arg]
         )
         return
     engine = make_engine(database_url())
+    ensure_schema(engine)
     with make_session_factory(engine)() as session:
-        top = repo.list_flags(session, limit=15)
+        top = repo.list_flags(session, limit=300)
         totals = {
             "database": engine.url.render_as_string(hide_password=True),
             "listings": repo.count_listings(session),
@@ -228,7 +230,7 @@ def demo(
     try:
         console.print(f"Demo marketplace (Tiki-shaped API) at {url}; database {database_url()}")
         outcomes = run_crawls(
-            [("tiki", {"base_url": url, "category": [DEMO_CATEGORY], "max_pages": max_pages})],
+            [("tiki", {"base_url": url, "category": [str(DEMO_CATEGORY)], "max_pages": max_pages})],
             project_settings(ECOMWATCH_STORAGE_URL=database_url(), LOG_LEVEL="WARNING"),
         )
         _report(outcomes, as_json=False)
@@ -316,6 +318,15 @@ def _mount_rules() -> None:
 
 
 _mount_rules()
+
+
+def _mount_review() -> None:
+    from review.cli import mount
+
+    mount(app)
+
+
+_mount_review()
 
 
 def main() -> None:

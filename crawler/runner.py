@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
@@ -59,18 +59,19 @@ def run_crawls(jobs: list[Job], settings: Settings) -> list[CrawlOutcome]:
     for job in jobs:
         spider_name, args = job[0], job[1]
         overrides = job[2] if len(job) > 2 else {}  # type: ignore[misc]
+        spidercls = loader.load(spider_name)
+        if overrides:
+            # Per-crawl settings (politeness from sources.toml) ride on the spider's custom_settings.
+            custom = {**(spidercls.custom_settings or {}), **overrides}
+            spidercls = type(spidercls.__name__, (spidercls,), {"custom_settings": custom})
         # Spider arguments are checked here, synchronously, so a bad one is a clear error, not a
         # traceback inside the reactor. Constructing a spider has no side effects.
-        spidercls = loader.load(spider_name)
         spidercls(**args)
-        crawl_settings = settings.copy()
-        for key, value in overrides.items():
-            crawl_settings.set(key, value, priority="cmdline")
-        prepared.append((spidercls, args, crawl_settings, CrawlOutcome(spider_name, args)))
+        prepared.append((spidercls, args, CrawlOutcome(spider_name, args)))
     process = CrawlerProcess(settings)
     started = []
-    for spidercls, args, crawl_settings, outcome in prepared:
-        crawler = Crawler(spidercls, crawl_settings)
+    for spidercls, args, outcome in prepared:
+        crawler = process.create_crawler(spidercls)
         process.crawl(crawler, **args)
         started.append((crawler, outcome))
     process.start()

@@ -23,10 +23,11 @@ CATEGORY_VI = {
 
 
 def crawl_table(outcomes: list[CrawlOutcome]) -> Table:
-    table = Table(title="Crawl summary / Tóm tắt")
-    for column in ("source", "run", "pages", "seen", "new", "changed", "invalid", "flagged", "new flags", "retries",
-                   "errors", "status"):  # fmt: skip
-        table.add_column(column, justify="left" if column in {"source", "status"} else "right")
+    table = Table(title="Crawl summary / Tóm tắt lượt thu thập")
+    columns = ("source", "run", "pages", "listings", "new", "changed", "invalid", "flagged", "new flags", "retries",
+               "errors", "status")  # fmt: skip
+    for column in columns:
+        table.add_column(column, justify="left" if column in {"source", "status"} else "right", no_wrap=True)
     for o in outcomes:
         s = o.stats
         pages = s.get("ecomwatch/pages/search", 0) + s.get("ecomwatch/pages/detail", 0)
@@ -42,7 +43,7 @@ def crawl_table(outcomes: list[CrawlOutcome]) -> Table:
             str(s.get("ecomwatch/flags/new", 0)),
             str(s.get("retry/count", 0)),
             str(o.errors),
-            str(s.get("finish_reason", "?")),
+            "failed" if o.failed else str(s.get("finish_reason", "?")),
         )
     return table
 
@@ -63,23 +64,53 @@ def category_table(outcomes: list[CrawlOutcome]) -> Table:
     return table
 
 
-def flags_table(flags: list[FlagView], *, title: str = "Top flagged listings / Tin rủi ro cao nhất") -> Table:
-    table = Table(title=title, show_lines=False)
-    table.add_column("risk", justify="right")
-    table.add_column("source")
-    table.add_column("id")
-    table.add_column("title", max_width=60, overflow="fold")
-    table.add_column("category")
-    table.add_column("rule")
-    table.add_column("evidence", max_width=30, overflow="fold")
+def flags_table(flags: list[FlagView], *, title: str = "Flags / Cờ") -> Table:
+    """One row per flag (``ecomwatch flags list``)."""
+    table = Table(title=title)
+    for column in ("risk", "source", "id", "title", "category", "rule", "severity", "evidence"):
+        table.add_column(column, justify="right" if column == "risk" else "left",
+                         no_wrap=column in {"risk", "source", "id", "rule"})  # fmt: skip
     for flag in flags:
-        evidence = ", ".join(sorted({e.get("text", "") for e in flag.evidence if e.get("text")}))[:80]
         # Listing text is attacker-controlled: Text() never interprets rich markup in it.
         table.add_row(
-            f"{flag.risk_score:.2f}", flag.source, flag.external_id, Text(flag.title), flag.category,
-            flag.rule_id, Text(evidence),
+            f"{flag.risk_score:.2f}", flag.source, flag.external_id, Text(_short(flag.title, 50)), flag.category,
+            flag.rule_id, flag.severity, Text(_evidence(flag.evidence)),
         )  # fmt: skip
     return table
+
+
+def top_listings_table(flags: list[FlagView], *, limit: int = 12) -> Table:
+    """The riskiest flagged listings, one row each, with every rule that fired on it."""
+    table = Table(title="Top flagged listings / Tin rủi ro cao nhất")
+    for column in ("risk", "listing", "title", "categories", "rules fired", "evidence"):
+        table.add_column(column, justify="right" if column == "risk" else "left",
+                         no_wrap=column in {"risk", "listing"})  # fmt: skip
+    grouped: dict[tuple[str, str], list[FlagView]] = {}
+    for flag in flags:
+        grouped.setdefault((flag.source, flag.external_id), []).append(flag)
+    for (source, external_id), group in list(grouped.items())[:limit]:
+        first = group[0]
+        categories = sorted({f.category for f in group})
+        rules = sorted({f.rule_id for f in group})
+        evidence = [e for f in group for e in f.evidence]
+        table.add_row(
+            f"{first.risk_score:.2f}", f"{source}:{external_id}", Text(_short(first.title, 60)),
+            ", ".join(categories), "\n".join(rules), Text(_evidence(evidence)),
+        )  # fmt: skip
+    return table
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _evidence(evidence: list[dict[str, Any]]) -> str:
+    seen: list[str] = []
+    for span in evidence:
+        text = str(span.get("text", "")).strip()
+        if text and text not in seen and span.get("field") != "price":
+            seen.append(text)
+    return _short(", ".join(f"«{t}»" for t in seen), 60)
 
 
 def print_summary(
@@ -87,7 +118,7 @@ def print_summary(
 ) -> None:
     console.print(crawl_table(outcomes))
     console.print(category_table(outcomes))
-    console.print(flags_table(top))
+    console.print(top_listings_table(top))
     console.print(
         f"Database: {totals['database']} — {totals['listings']} listings stored, "
         f"{totals['open_flags']} flags awaiting review."

@@ -25,7 +25,7 @@ def split_arg(value: str | list[str] | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [v.strip() for v in value if v and v.strip()]
+        return [str(v).strip() for v in value if str(v).strip()]
     return [part.strip() for part in str(value).split("|") if part.strip()]
 
 

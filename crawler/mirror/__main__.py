@@ -1,4 +1,4 @@
-"""``python -m crawler.mirror [--port 0] [--host 127.0.0.1] [--seed N] [--synthetic N] [fault flags]``
+"""``python -m crawler.mirror [--source tiki|sendo|lazada] [--port 0] [--host 127.0.0.1] [--seed N] [--synthetic N] [fault flags]``
 
 Prints exactly one line, ``MIRROR_URL=http://HOST:PORT``, then serves until SIGTERM/SIGINT.
 ``--export-labels FILE`` instead writes the hand-written listings as labelled JSONL and exits.
@@ -18,15 +18,16 @@ from types import FrameType
 
 from crawler.mirror.catalogue import load_catalogue
 from crawler.mirror.faults import DRIFTS
-from crawler.mirror.server import MirrorOptions, MirrorServer
+from crawler.mirror.server import SITES, MirrorOptions, MirrorServer
 
 logger = logging.getLogger("crawler.mirror")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        prog="python -m crawler.mirror", description="Local Tiki mirror (demo marketplace)."
+        prog="python -m crawler.mirror", description="Local marketplace mirror (demo marketplace)."
     )
+    p.add_argument("--source", choices=sorted(SITES), default="tiki", help="whose shapes to serve")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 = an ephemeral port (default)")
     p.add_argument("--seed", type=int, default=0, help="varies default ordering and synthetic listings")
@@ -42,12 +43,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--truncate", type=int, default=0, metavar="N", help="cut the next N API bodies in half")
     p.add_argument("--slow-ms", type=int, default=0, help="delay API answers by this many ms")
     p.add_argument("--slow-count", type=int, default=0, help="how many answers to delay (default 1)")
-    p.add_argument("--drift", choices=DRIFTS, default=None, help="serve a drifted layout")
+    p.add_argument("--drift", choices=DRIFTS, default=None, help="serve a drifted layout (the source's own)")
     p.add_argument(
         "--bad-items", action="store_true", help="inject a blank-title and a 'Liên hệ' item on page 1"
     )
     p.add_argument("--require-guest-token", action="store_true", help="403 without an x-guest-token header")
     p.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds sent with 429")
+    p.add_argument(
+        "--captcha", type=int, default=0, metavar="N", help="lazada: slider captcha for N requests"
+    )
+    p.add_argument(
+        "--silent-empty", type=int, default=0, metavar="N", help="lazada: 'no results' page for N searches"
+    )
     p.add_argument("--log-level", default="WARNING")
     p.add_argument("--export-labels", type=Path, metavar="FILE", help="write labelled JSONL and exit")
     p.add_argument("--crawled-at", default=date.today().isoformat(), help="crawled_at for --export-labels")
@@ -71,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.export_labels:
         return export_labels(args.export_labels, args.crawled_at)
     options = MirrorOptions(
+        source=args.source,
         seed=args.seed,
         synthetic=args.synthetic,
         paging_cap=args.paging_cap,
@@ -84,8 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         bad_items=args.bad_items,
         require_guest_token=args.require_guest_token,
         retry_after=args.retry_after,
+        captcha=args.captcha,
+        silent_empty=args.silent_empty,
     )
-    server = MirrorServer((args.host, args.port), options)
+    try:
+        server = MirrorServer((args.host, args.port), options)
+    except ValueError as error:
+        logger.error("%s", error)
+        return 2
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("mirror got signal %d, shutting down", signum)

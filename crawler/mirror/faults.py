@@ -2,20 +2,26 @@
 
 Faults are set at start-up (CLI flags / ``start_mirror`` options) or at run time with
 ``POST /__control`` and a JSON body, e.g. ``{"fail_429": 3}``. Counted faults (``fail_429``,
-``fail_500``, ``truncate``, ``slow_count``) are consumed by the next API requests, one each; flags
-(``drift``, ``bad_items``, ``require_guest_token``) stay until changed. ``{"reset": true}`` turns
-every fault off (start-up faults included) and zeroes the statistics.
+``fail_500``, ``truncate``, ``slow_count``, and the block pages ``captcha`` and ``silent_empty`` of
+sites that have them) are consumed by the next API requests they apply to, one each; flags (``drift``,
+``bad_items``, ``require_guest_token``) stay until changed. ``{"reset": true}`` turns every fault off
+(start-up faults included) and zeroes the statistics. Which drifts and blocks exist depends on the site
+being imitated; asking for another is refused with a message naming the ones it has.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-DRIFTS = ("rename_name", "price_as_text", "drop_paging")
-_COUNTED = ("fail_429", "fail_500", "truncate", "slow_count")
+#: every drift some site knows (each site accepts its own subset)
+DRIFTS = ("rename_name", "price_as_text", "drop_paging", "async_data")
+#: block pages a site may serve instead of the real answer
+BLOCKS = ("captcha", "silent_empty")
+_COUNTED = ("fail_429", "fail_500", "truncate", "slow_count", *BLOCKS)
 
 
 class ControlError(ValueError):
@@ -33,6 +39,8 @@ class Faults:
     bad_items: bool = False
     require_guest_token: bool = False
     retry_after: int = 1
+    captcha: int = 0
+    silent_empty: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,14 +53,27 @@ class Decision:
     drift: str | None = None
     bad_items: bool = False
     retry_after: int = 1
+    block: str | None = None  # a block page (captcha, silent_empty) to serve instead
 
 
 class FaultState:
     """The mirror's fault switches and counters, safe to use from many handler threads."""
 
-    def __init__(self, initial: Faults | None = None) -> None:
+    def __init__(
+        self,
+        initial: Faults | None = None,
+        *,
+        site: str = "tiki",
+        drifts: Iterable[str] = DRIFTS[:3],
+        blocks: Iterable[str] = (),
+    ) -> None:
         self._lock = threading.Lock()
+        self._site = site
+        self._drifts = tuple(drifts)
+        self._blocks = tuple(blocks)
         self._initial = initial or Faults()
+        for key, value in asdict(self._initial).items():
+            self._check_site(key, value)
         self._faults = Faults(**asdict(self._initial))
         self._requests: Counter[str] = Counter()
         self._statuses: Counter[str] = Counter()
@@ -67,6 +88,7 @@ class FaultState:
         updates = {k: v for k, v in body.items() if k != "reset"}
         for key, value in updates.items():
             _check(key, value)
+            self._check_site(key, value)
         with self._lock:
             if body.get("reset"):
                 self._faults = Faults(retry_after=self._initial.retry_after)
@@ -79,8 +101,20 @@ class FaultState:
                 self._faults.slow_count = 1
             return asdict(self._faults)
 
-    def decide(self, has_guest_token: bool) -> Decision:
-        """Consume the faults that apply to the next API request."""
+    def _check_site(self, key: str, value: Any) -> None:
+        if key == "drift" and value is not None and value not in self._drifts:
+            raise ControlError(
+                f"control key 'drift' must be null or one of {list(self._drifts)} on the {self._site} mirror,"
+                f" got {value!r}"
+            )
+        if key in BLOCKS and value and key not in self._blocks:
+            raise ControlError(
+                f"control key {key!r}: the {self._site} mirror has no {key} page"
+                f" (block pages it has: {list(self._blocks) or 'none'})"
+            )
+
+    def decide(self, has_guest_token: bool, blocks: frozenset[str] = frozenset()) -> Decision:
+        """Consume the faults that apply to the next API request (``blocks``: block pages it may get)."""
         with self._lock:
             f = self._faults
             if f.require_guest_token and not has_guest_token:
@@ -91,6 +125,10 @@ class FaultState:
             if f.fail_500 > 0:
                 f.fail_500 -= 1
                 return self._inject("fail_500", Decision(status=500))
+            for name in BLOCKS:
+                if name in blocks and getattr(f, name) > 0:
+                    setattr(f, name, getattr(f, name) - 1)
+                    return self._inject(name, Decision(block=name))
             slow = 0
             if f.slow_ms > 0 and f.slow_count > 0:
                 f.slow_count -= 1

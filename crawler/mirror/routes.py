@@ -1,6 +1,10 @@
 """Request routing for the mirror: path and query string in, :class:`Reply` out (no sockets here).
 
-Endpoints (real hosts in brackets):
+A :class:`Site` bundles what one imitated marketplace needs (routes, fault-eligible paths, how its errors,
+drifts and bad items look); the server serves one site. Tiki's is :data:`TIKI` below; Sendo's and
+Lazada's live in :mod:`crawler.mirror.sendo` and :mod:`crawler.mirror.lazada`.
+
+Tiki endpoints (real hosts in brackets):
   GET /api/v2/products?q=&category=&page=&limit=&sort=            [tiki.vn]  search / category listing
   GET /api/v2/products/{id}   (also /product-detail/api/v1/products/{id}) [tiki.vn, api.tiki.vn]
   GET /api/v2/seller/stores/{slug}/products (also /v2/seller/…)    [api.tiki.vn]  seller store
@@ -10,11 +14,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from crawler.mirror.catalogue import ProductSource
-from crawler.mirror.tiki import category_item, error_body, listing_wrapper, paging, search_item
+from crawler.mirror.pages import INDEX_HTML, ROBOTS_TXT
+from crawler.mirror.tiki import (
+    RATE_LIMIT_BODY,
+    category_item,
+    error_body,
+    listing_wrapper,
+    paging,
+    search_item,
+)
 from crawler.mirror.tiki_detail import detail
 
 API_PREFIXES = ("/api/", "/v2/", "/product-detail/")
@@ -33,10 +47,14 @@ class Reply:
     content_type: str = _JSON
     headers: dict[str, str] = field(default_factory=dict)
     truncate: bool = False  # a fault: send only the first half of the body, still with status 200
+    render: Callable[[Any], str] | None = None  # payload -> text (HTML pages built from a JSON-able model)
+    meta: dict[str, Any] = field(default_factory=dict)  # facts for faults (e.g. the page number); never sent
 
     def body(self) -> bytes:
         if self.text is not None:
             return self.text.encode()
+        if self.render is not None:
+            return self.render(self.payload).encode()
         return json.dumps(self.payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -46,6 +64,45 @@ class Settings:
     paging_cap: int = 2000
     max_limit: int = 40
     store_max_limit: int = 100
+
+
+@dataclass(frozen=True)
+class Site:
+    """One marketplace the mirror imitates. Faults apply to the paths ``is_api`` accepts."""
+
+    name: str
+    route: Callable[[ProductSource, Settings, str, dict[str, str]], Reply]
+    is_api: Callable[[str], bool]
+    failure: Callable[[int, int], Reply]  # (injected status 403/429/500, Retry-After) -> reply
+    apply_drift: Callable[[Reply, str], None]
+    inject_bad_items: Callable[[Reply], None]
+    drifts: tuple[str, ...]
+    index_html: str
+    robots_txt: str
+    # block faults (captcha, silent_empty) this site has, and which of them apply to one request
+    blocks: tuple[str, ...] = ()
+    blocks_for: Callable[[str, dict[str, str]], frozenset[str]] = lambda path, params: frozenset()
+    block: Callable[[str, str, dict[str, str]], Reply] | None = None
+    token_header: str | None = None  # header that require_guest_token checks; None: not enforced
+    server_header: str = "nginx"
+
+
+def html_error(status: int, kind: str, server: str = "nginx") -> Reply:
+    """An nginx-style error page, as most sites' front servers send for 404/429/5xx."""
+    title = f"{status} {HTTPStatus(status).phrase}"
+    text = (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n"
+        f"<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n"
+    )
+    return Reply(status, kind, text=text, content_type="text/html")
+
+
+def price_text(value: Any, symbol: str = " ₫", *, prefix: bool = False) -> Any:
+    """123000 -> "123.000 ₫" (a price written for people, as a drifted layout sends it)."""
+    if not isinstance(value, int):
+        return value
+    digits = f"{value:,}".replace(",", ".")
+    return f"{symbol}{digits}" if prefix else f"{digits}{symbol}"
 
 
 def is_api(path: str) -> bool:
@@ -116,10 +173,6 @@ def store(source: ProductSource, settings: Settings, slug: str, params: dict[str
 # --- layout drift and bad items (applied to a built reply) ----------------------------------------------
 
 
-def _price_text(value: Any) -> Any:
-    return f"{value:,}".replace(",", ".") + " ₫" if isinstance(value, int) else value
-
-
 def apply_drift(reply: Reply, drift: str) -> None:
     payload = reply.payload
     if not isinstance(payload, dict):
@@ -131,7 +184,7 @@ def apply_drift(reply: Reply, drift: str) -> None:
         elif drift == "price_as_text":
             for key in ("price", "original_price", "list_price"):
                 if key in item:
-                    item[key] = _price_text(item[key])
+                    item[key] = price_text(item[key])
     if drift == "drop_paging":
         payload.pop("paging", None)
 
@@ -148,3 +201,25 @@ def inject_bad_items(reply: Reply) -> None:
     contact.update(id=BAD_ITEM_IDS[1], price="Liên hệ")
     data.insert(min(2, len(data)), blank)
     data.insert(min(5, len(data)), contact)
+
+
+def failure(status: int, retry_after: int) -> Reply:
+    if status == 403:
+        return Reply(403, "forbidden", error_body(403, "Forbidden: missing x-guest-token header"))
+    if status == 429:
+        return Reply(429, "rate_limited", RATE_LIMIT_BODY, headers={"Retry-After": str(retry_after)})
+    return Reply(500, "server_error", error_body(500, "Internal Server Error"))
+
+
+TIKI = Site(
+    name="tiki",
+    route=route,
+    is_api=is_api,
+    failure=failure,
+    apply_drift=apply_drift,
+    inject_bad_items=inject_bad_items,
+    drifts=("rename_name", "price_as_text", "drop_paging"),
+    index_html=INDEX_HTML,
+    robots_txt=ROBOTS_TXT,
+    token_header="x-guest-token",
+)

@@ -4,6 +4,9 @@ with start_mirror(seed=1) as mirror:          # background thread, ephemeral por
     urlopen(mirror.url + "/api/v2/products?q=nước+hoa")
     mirror.control(fail_429=2)                # same as POST /__control {"fail_429": 2}
 
+with start_mirror(source="lazada") as mirror: # the same catalogue in Lazada's shapes (also "sendo")
+    urlopen(mirror.url + "/catalog/?ajax=true&page=1&q=nước+hoa")
+
 proc, url = spawn_mirror_subprocess("--synthetic", "50000")   # python -m crawler.mirror …
 """
 
@@ -18,20 +21,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.mirror import lazada, sendo
 from crawler.mirror.catalogue import ProductSource, load_catalogue
 from crawler.mirror.faults import ControlError, Faults, FaultState
-from crawler.mirror.pages import INDEX_HTML, ROBOTS_TXT
-from crawler.mirror.routes import Reply, Settings, apply_drift, inject_bad_items, is_api, route
+from crawler.mirror.routes import TIKI, Reply, Settings, Site
 from crawler.mirror.synthetic import SyntheticCatalogue
-from crawler.mirror.tiki import RATE_LIMIT_BODY, error_body
+from crawler.mirror.tiki import error_body
 
 logger = logging.getLogger(__name__)
+
+#: the marketplaces a mirror can imitate (``--source`` / ``start_mirror(source=…)``)
+SITES: dict[str, Site] = {site.name: site for site in (TIKI, sendo.SITE, lazada.SITE)}
 
 
 @dataclass(frozen=True)
 class MirrorOptions:
     """Everything a mirror can be started with; fault fields are the initial :class:`Faults`."""
 
+    source: str = "tiki"  # which marketplace's shapes to serve: a key of SITES
     seed: int = 0
     synthetic: int = 0  # >0: serve N generated listings instead of the bundled catalogue
     paging_cap: int = 2000  # paging.total cap like the real site; 0 = no cap (for benchmarks)
@@ -45,6 +52,8 @@ class MirrorOptions:
     bad_items: bool = False
     require_guest_token: bool = False
     retry_after: int = 1
+    captcha: int = 0  # block pages, for sites that have them (lazada)
+    silent_empty: int = 0
 
     def faults(self) -> Faults:
         names = {f.name for f in fields(Faults)}
@@ -60,7 +69,10 @@ class MirrorServer(ThreadingHTTPServer):
     request_queue_size = 128  # the default 5 makes concurrent crawlers wait on SYN retries
 
     def __init__(self, address: tuple[str, int], options: MirrorOptions) -> None:
+        if options.source not in SITES:
+            raise ValueError(f"unknown mirror source {options.source!r}; known: {sorted(SITES)}")
         self.options = options
+        self.site = SITES[options.source]
         catalogue = load_catalogue(seed=options.seed)
         self.source: ProductSource = (
             SyntheticCatalogue(catalogue, options.synthetic, options.seed) if options.synthetic else catalogue
@@ -68,7 +80,12 @@ class MirrorServer(ThreadingHTTPServer):
         self.settings = Settings(
             seed=options.seed, paging_cap=options.paging_cap, max_limit=options.max_limit
         )
-        self.faults = FaultState(options.faults())
+        try:
+            self.faults = FaultState(
+                options.faults(), site=self.site.name, drifts=self.site.drifts, blocks=self.site.blocks
+            )
+        except ControlError as error:
+            raise ValueError(str(error)) from None
         super().__init__(address, MirrorHandler)
 
     @property
@@ -84,7 +101,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out in two writes; avoid 40 ms delayed-ACK stalls
 
     def version_string(self) -> str:
-        return self.server_version
+        return self.server.site.server_header
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -111,7 +128,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self._send(reply)
 
     def _dispatch(self, method: str, path: str, params: dict[str, str], raw: bytes) -> Reply:
-        server = self.server
+        server, site = self.server, self.server.site
         if path == "/__control":
             return self._control(method, raw)
         if path == "/__stats":
@@ -119,27 +136,24 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if method != "GET":
             return Reply(405, "other", error_body(405, "Method Not Allowed"))
         if path in ("/", "/index.html"):
-            return Reply(200, "index", text=INDEX_HTML, content_type="text/html; charset=utf-8")
+            return Reply(200, "index", text=site.index_html, content_type="text/html; charset=utf-8")
         if path == "/robots.txt":
-            return Reply(200, "robots", text=ROBOTS_TXT, content_type="text/plain; charset=utf-8")
-        if not is_api(path):
-            return route(server.source, server.settings, path, params)
-        decision = server.faults.decide(bool(self.headers.get("x-guest-token", "").strip()))
-        if decision.status == 403:
-            return Reply(403, "forbidden", error_body(403, "Forbidden: missing x-guest-token header"))
-        if decision.status == 429:
-            return Reply(
-                429, "rate_limited", RATE_LIMIT_BODY, headers={"Retry-After": str(decision.retry_after)}
-            )
-        if decision.status == 500:
-            return Reply(500, "server_error", error_body(500, "Internal Server Error"))
+            return Reply(200, "robots", text=site.robots_txt, content_type="text/plain; charset=utf-8")
+        if not site.is_api(path):
+            return site.route(server.source, server.settings, path, params)
+        has_token = site.token_header is None or bool(self.headers.get(site.token_header, "").strip())
+        decision = server.faults.decide(has_token, site.blocks_for(path, params))
+        if decision.status is not None:
+            return site.failure(decision.status, decision.retry_after)
+        if decision.block is not None and site.block is not None:
+            return site.block(decision.block, path, params)
         if decision.slow_ms:
             time.sleep(decision.slow_ms / 1000)
-        reply = route(server.source, server.settings, path, params)
+        reply = site.route(server.source, server.settings, path, params)
         if decision.bad_items:
-            inject_bad_items(reply)
+            site.inject_bad_items(reply)
         if decision.drift and reply.status == 200:
-            apply_drift(reply, decision.drift)
+            site.apply_drift(reply, decision.drift)
         reply.truncate = decision.truncate
         return reply
 
@@ -176,7 +190,10 @@ class MirrorHandle:
         self.server = server
         self.url = server.url
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="tiki-mirror", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"{server.site.name}-mirror",
+            daemon=True,
         )
         self._thread.start()
 
@@ -207,5 +224,5 @@ def start_mirror(host: str = "127.0.0.1", port: int = 0, **options: Any) -> Mirr
     if unknown:
         raise TypeError(f"unknown mirror option(s) {unknown}; known: {sorted(known)}")
     server = MirrorServer((host, port), MirrorOptions(**options))
-    logger.info("mirror serving %d listings at %s", len(server.source), server.url)
+    logger.info("%s mirror serving %d listings at %s", server.site.name, len(server.source), server.url)
     return MirrorHandle(server)

@@ -1,0 +1,268 @@
+"""Lazada: catalog JSON for keyword searches and category slugs, enriched with product pages.
+
+Lazada blocks crawlers with a slider captcha or, silently, with the "Tìm kiếm không có kết quả" page
+(an HTTP 403 counts as a block too). A block is counted (``ecomwatch/blocks``, ``ecomwatch/blocks/<kind>``), the page is asked for again after
+a growing pause, and nothing from a block page is stored; after ``max_blocks`` blocks in a row the crawl
+stops (``ecomwatch/blocks/circuit_open``). An empty first page of a query is asked for once more: when
+the second answer has listings, the first was a silent block.
+
+scrapy crawl lazada -a base_url=http://127.0.0.1:8765 -a query="nước hoa|thuốc lá" -a max_pages=3
+ecomwatch crawl lazada --base-url … --query "nước hoa" --category nuoc-hoa --max-pages 3
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import quote, urlencode, urlsplit
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_to_future
+
+from crawler.pages import PageError
+from crawler.pages import lazada as page
+from spiders.base import SCRAPY_INTERNAL_META, EcomwatchSpider, split_arg
+
+SITE_URL = "https://www.lazada.vn"
+SORTS = ("popularity", "priceasc", "pricedesc")
+#: times a blocked page is asked for again, each after a longer pause
+BLOCK_RETRIES = 3
+#: a block waits this many times the 429/5xx backoff base before the page is asked for again
+BLOCK_BACKOFF_FACTOR = 5.0
+_REDIRECT_META = frozenset({"redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons"})
+
+
+class LazadaSpider(EcomwatchSpider):
+    name = "lazada"
+    default_base_url = SITE_URL
+    argument_names: ClassVar[tuple[str, ...]] = (
+        "base_url",
+        "query",
+        "category",
+        "max_pages",
+        "sort",
+        "details",
+    )
+    custom_settings: ClassVar[dict[str, Any]] = {
+        "DEFAULT_REQUEST_HEADERS": {
+            "Accept": "application/json, text/plain, */*",
+            "Accept-Language": "vi-VN,vi",
+        },
+    }
+
+    def __init__(
+        self,
+        *args: Any,
+        query: str | list[str] | None = None,
+        category: str | list[str] | None = None,
+        max_pages: int | str = 5,
+        sort: str = "popularity",
+        details: bool | str = True,
+        max_blocks: int | str = 10,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.query = split_arg(query)
+        self.category = [c.strip("/") for c in split_arg(category)]
+        if not self.query and not self.category:
+            raise ValueError("lazada: give at least one query (-a query=…) or category slug (-a category=…)")
+        self.max_pages = int(max_pages)
+        if sort not in SORTS:
+            raise ValueError(f"lazada: sort must be one of {', '.join(SORTS)}, got {sort!r}")
+        self.sort = sort
+        self.details = str(details).lower() not in {"0", "false", "no"}
+        self.max_blocks = int(max_blocks)
+        self.blocks_in_a_row = 0
+        self.seen: set[str] = set()
+
+    def headers(self) -> dict[str, str]:
+        return {"x-requested-with": "XMLHttpRequest", "Referer": self.base_url + "/"}
+
+    def catalog_url(self, page_no: int, *, query: str | None = None, category: str | None = None) -> str:
+        if category is not None:
+            return f"{self.base_url}/{quote(category)}/?ajax=true&page={page_no}"
+        params: dict[str, Any] = {"ajax": "true"}
+        if page_no == 1:
+            params["isFirstRequest"] = "true"
+        params.update({"page": page_no, "q": query, "from": "input"})
+        if self.sort != "popularity":
+            params["sort"] = self.sort
+        return f"{self.base_url}/catalog/?{urlencode(params)}"
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for query in self.query:
+            yield self.catalog_request(1, query=query)
+        for category in self.category:
+            yield self.catalog_request(1, category=category)
+
+    def catalog_request(self, page_no: int, **where: str) -> scrapy.Request:
+        # dont_filter: catalog URLs are unique by construction, and a redirect to a punish page that
+        # repeats an earlier URL must not be dropped silently as a duplicate
+        return scrapy.Request(
+            self.catalog_url(page_no, **where),
+            headers=self.headers(),
+            callback=self.parse_catalog,
+            errback=self.catalog_failed,
+            cb_kwargs={"page_no": page_no, "where": where},
+            meta={"handle_httpstatus_list": [403]},
+            dont_filter=True,
+        )
+
+    async def parse_catalog(
+        self, response: Response, page_no: int, where: dict[str, str]
+    ) -> AsyncIterator[Any]:
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            if response.status == 403:
+                raise page.forbidden(response.body, response.url)
+            result = page.parse_catalog(response.body, url=response.url)
+        except page.Blocked as block:
+            retry = await self.blocked(response, block)
+            if retry is None:
+                stats.inc_value("ecomwatch/pages/lost")
+            else:
+                yield retry
+            return
+        except PageError as error:
+            retry = self.page_failed(response, error)
+            if retry is not None:
+                yield retry
+            return
+        self.blocks_in_a_row = 0
+        stats.inc_value("ecomwatch/pages/search")
+        rechecking = response.meta.get("empty_recheck", False)
+        if not result.items:
+            if page_no == 1 and not rechecking:
+                # Lazada's silent block looks like "no results": ask once more before believing it.
+                stats.inc_value("ecomwatch/search/empty_rechecked")
+                await self.back_off(0)
+                yield self.again(response, empty_recheck=True)
+            elif page_no == 1:
+                stats.inc_value("ecomwatch/search/no_results")
+                self.logger.info("lazada: no results for %s", where)
+            return
+        if rechecking:
+            self.count_block("silent_empty", response, "page 1 was empty, then had listings")
+        if result.no_more_pages is not True and page_no < self.max_pages:
+            yield self.catalog_request(page_no + 1, **where)
+        crawled_at = datetime.now(UTC)
+        for item in result.items:
+            key = str(item.get("itemId") or item.get("nid"))
+            if key in self.seen:
+                stats.inc_value("ecomwatch/items/duplicate")
+                continue
+            self.seen.add(key)
+            listing = page.listing_from_item(item, site_url=SITE_URL + "/", crawled_at=crawled_at)
+            path = urlsplit(listing["url"]).path if listing["url"] else ""
+            if self.details and path.strip("/"):
+                yield scrapy.Request(
+                    self.base_url + path,
+                    headers={"Referer": self.base_url + "/"},
+                    callback=self.parse_product,
+                    errback=self.product_failed,
+                    cb_kwargs={"listing": listing},
+                    meta={"listing": listing, "handle_httpstatus_list": [403, 404]},
+                    dont_filter=True,  # one request per listing already (self.seen); see catalog_request
+                )
+            else:
+                yield listing
+
+    async def parse_product(self, response: Response, listing: dict[str, Any]) -> AsyncIterator[Any]:
+        stats = self.crawler.stats
+        assert stats is not None
+        if response.status == 404:
+            stats.inc_value("ecomwatch/detail/not_found")
+            yield listing
+            return
+        try:
+            if response.status == 403:
+                raise page.forbidden(response.body, response.url)
+            product = page.parse_product(response.body, url=response.url)
+        except page.Blocked as block:
+            retry = await self.blocked(response, block)
+            if retry is None:
+                stats.inc_value("ecomwatch/detail/blocked")
+                yield listing  # keep what the catalog told us; never the captcha page
+            else:
+                yield retry
+            return
+        except PageError as error:
+            retry = self.page_failed(response, error)
+            yield retry if retry is not None else listing
+            return
+        self.blocks_in_a_row = 0
+        stats.inc_value("ecomwatch/pages/detail")
+        merged = page.merge_product(listing, product, site_url=SITE_URL + "/")
+        merged["raw_ref"] = response.url
+        yield merged
+
+    # --- blocks ------------------------------------------------------------------------------------
+
+    def count_block(self, kind: str, response: Response, why: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ecomwatch/blocks")
+        stats.inc_value(f"ecomwatch/blocks/{kind}")
+        self.blocks_in_a_row += 1
+        self.logger.warning("lazada: blocked (%s) on %s: %s", kind, response.url, why)
+        if self.max_blocks and self.blocks_in_a_row >= self.max_blocks:
+            stats.set_value("ecomwatch/blocks/circuit_open", 1)
+            raise CloseSpider(f"blocked {self.blocks_in_a_row} times in a row")
+
+    async def blocked(self, response: Response, block: page.Blocked) -> scrapy.Request | None:
+        """Count a block, wait, and ask for the page again (None once the retries are used up)."""
+        self.count_block(block.kind, response, str(block))
+        attempts = response.meta.get("block_retries", 0)
+        if attempts >= BLOCK_RETRIES:
+            self.logger.error(
+                "lazada: giving up on %s after %d blocks", self.original_url(response), attempts + 1
+            )
+            return None
+        await self.back_off(attempts, factor=BLOCK_BACKOFF_FACTOR)
+        return self.again(response, block_retries=attempts + 1)
+
+    async def back_off(self, attempt: int, factor: float = 1.0) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        base = self.settings.getfloat("ECOMWATCH_BACKOFF_BASE", 1.0) * factor
+        delay = min(
+            self.settings.getfloat("ECOMWATCH_BACKOFF_MAX", 60.0),
+            base * 2**attempt * (1 + random.random() / 2),
+        )
+        stats.inc_value("ecomwatch/backoff/seconds", round(delay, 3))
+        # imported here: importing the reactor when the spider module loads would install the default one
+        from twisted.internet import reactor, task
+
+        await deferred_to_future(task.deferLater(reactor, delay, lambda: None))
+
+    @staticmethod
+    def original_url(response: Response) -> str:
+        """The URL asked for, before any redirect to a captcha page."""
+        return str(response.meta.get("redirect_urls", [response.url])[0])
+
+    def again(self, response: Response, **meta: Any) -> scrapy.Request:
+        request = response.request
+        assert request is not None
+        kept = {k: v for k, v in request.meta.items() if k not in SCRAPY_INTERNAL_META | _REDIRECT_META}
+        return request.replace(url=self.original_url(response), dont_filter=True, meta=kept | meta)
+
+    # --- failures ----------------------------------------------------------------------------------
+
+    def catalog_failed(self, failure: Any) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ecomwatch/pages/failed")
+        self.logger.error("lazada: catalog page failed for good: %s: %s", failure.request.url, failure.value)
+
+    def product_failed(self, failure: Any) -> Any:
+        """The product page is gone for good (retries exhausted): keep the catalog item."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ecomwatch/detail/failed")
+        self.logger.warning("lazada: product page failed for %s: %s", failure.request.url, failure.value)
+        yield failure.request.meta["listing"]
