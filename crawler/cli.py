@@ -208,6 +208,24 @@ def _report(outcomes: list, *, as_json: bool) -> None:  # type: ignore[type-arg]
 
 
 @app.command()
+def extract(
+    url: Annotated[str, typer.Option("--url", help="The page's URL (routes it to the right page object).")],
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the page from this saved file instead of fetching it.")
+    ] = None,
+) -> None:
+    """Print, as JSON, what the crawler extracts from one page (title, price, seller, location, contacts…)."""
+    from crawler.extract import ExtractError, extract_page
+
+    try:
+        result = extract_page(url, file=file, user_agent=get_config().user_agent)
+    except ExtractError as error:
+        err.print(f"error: {error}")
+        raise typer.Exit(2) from None
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+@app.command()
 def sources() -> None:
     """List the sources (spiders) that can be crawled."""
     for name in available_sources():

@@ -189,3 +189,6 @@ class Flag(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     listing: Mapped[Listing] = relationship(lazy="raise")
+
+
+import storage.models_review  # noqa: E402,F401

@@ -1,0 +1,191 @@
+"""Accounts and server-side sessions: argon2id passwords, throttled logins, idle and absolute timeouts.
+
+Nothing here commits; the request (or the CLI command) that calls it does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from review.settings import ReviewSettings
+from storage import review_repo
+from storage.models import utcnow
+from storage.models_review import ROLES, AppUser, UserSession
+
+logger = logging.getLogger(__name__)
+
+_hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account (bad name, weak password, duplicate)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, username: str, password: str, role: str) -> AppUser:
+    username = username.strip()
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").isalnum():
+        raise AccountError(f"username {username!r} must be 1–64 letters, digits, '.' or '_'")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+    if session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None:
+        raise AccountError(f"user {username!r} already exists")
+    user = AppUser(
+        username=username, password_hash=hash_password(password), role=role, active=True,
+        created_at=utcnow(), failed_logins=0,
+    )  # fmt: skip
+    session.add(user)
+    session.flush()
+    review_repo.audit(
+        session, "user_add", username="cli", object_type="app_user", object_id=user.id,
+        after={"username": username, "role": role},
+    )  # fmt: skip
+    return user
+
+
+def active_users(session: Session, roles: tuple[str, ...] = ("inspector",)) -> list[AppUser]:
+    return list(
+        session.scalars(
+            select(AppUser)
+            .where(AppUser.active.is_(True), AppUser.role.in_(roles))
+            .order_by(AppUser.username)
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    user: AppUser | None
+    locked: bool = False
+
+
+def authenticate(
+    session: Session, username: str, password: str, settings: ReviewSettings, *, ip: str | None
+) -> LoginResult:
+    """Check a password; count failures and lock the account after too many in a row."""
+    now = utcnow()
+    user = session.scalar(select(AppUser).where(AppUser.username == username.strip()))
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)  # the same work as a real check: no user enumeration by timing
+        review_repo.audit(session, "login_failed", username=username[:64], ip=ip)
+        return LoginResult(None)
+    if user.locked_until is not None and user.locked_until > now:
+        review_repo.audit(
+            session, "login_locked", user=user, object_type="app_user", object_id=user.id, ip=ip
+        )
+        return LoginResult(None, locked=True)
+    if not _verify(user.password_hash, password):
+        user.failed_logins += 1
+        locked = user.failed_logins >= settings.max_failed_logins
+        if locked:
+            user.locked_until = now + settings.lockout
+            user.failed_logins = 0
+            logger.warning("account %s locked after repeated failed logins", user.username)
+        review_repo.audit(
+            session, "login_failed", user=user, object_type="app_user", object_id=user.id, ip=ip,
+            after={"locked_until": user.locked_until.isoformat() if locked and user.locked_until else None},
+        )  # fmt: skip
+        return LoginResult(None, locked=locked)
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return LoginResult(user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- sessions -------------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: AppUser, *, ip: str | None, user_agent: str | None) -> str:
+    """A new server-side session (a fresh token at every login); returns the cookie value."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        UserSession(
+            token_hash=_token_hash(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
+            created_at=now, last_seen_at=now, ip=ip, user_agent=(user_agent or "")[:300],
+        )
+    )  # fmt: skip
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """The logged-in user of a request and their session's CSRF token."""
+
+    user: AppUser
+    csrf_token: str
+    token_hash: str
+
+
+# Refresh last_seen_at at most this often (seconds): one write per minute, not one per request.
+_TOUCH_EVERY = 60
+
+
+def resume_session(session: Session, token: str | None, settings: ReviewSettings) -> Current | None:
+    """The session behind a cookie, if it exists, its user is active and it has not timed out."""
+    if not token or len(token) > 128:
+        return None
+    token_hash = _token_hash(token)
+    row = session.execute(
+        select(UserSession, AppUser)
+        .join(AppUser, AppUser.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash)
+    ).first()
+    if row is None:
+        return None
+    user_session, user = row
+    now = utcnow()
+    if (
+        not user.active
+        or now - user_session.last_seen_at > settings.idle_timeout
+        or now - user_session.created_at > settings.absolute_timeout
+    ):
+        session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))
+        return None
+    if (now - user_session.last_seen_at).total_seconds() > _TOUCH_EVERY:
+        user_session.last_seen_at = now
+    session.expunge(user)  # a plain snapshot: still readable by error pages after the session closed
+    return Current(user, user_session.csrf_token, token_hash)
+
+
+def end_session(session: Session, token_hash: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))
+
+
+def expire_sessions(session: Session, settings: ReviewSettings, now: datetime | None = None) -> None:
+    """Delete sessions past either timeout (housekeeping; a timed-out session is refused anyway)."""
+    now = now or utcnow()
+    session.execute(
+        delete(UserSession).where(
+            (UserSession.last_seen_at < now - settings.idle_timeout)
+            | (UserSession.created_at < now - settings.absolute_timeout)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Route modules of the review UI, one per page or action group."""

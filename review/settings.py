@@ -1,0 +1,31 @@
+"""Settings of the review UI, passed in by whoever builds the app (the CLI's ``serve``, or a test)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSettings:
+    database_url: str
+    # Keys the hash of a tipster's IP address (rate limits); set one so limits survive a restart.
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Mark the session cookie Secure: set when the app is served behind HTTPS.
+    secure_cookies: bool = False
+    idle_timeout: timedelta = timedelta(minutes=30)
+    absolute_timeout: timedelta = timedelta(hours=12)
+    # Failed logins in a row that lock an account, and for how long.
+    max_failed_logins: int = 5
+    lockout: timedelta = timedelta(minutes=15)
+    # Tips one IP address may submit per hour.
+    tips_per_hour: int = 5
+    queue_page_size: int = 50
+    # Run migrations on start-up (the CLI does; tests upgrade their own databases).
+    upgrade_schema: bool = True
+
+
+SESSION_COOKIE = "ew_session"
+ANON_CSRF_COOKIE = "ew_csrf"
+LANG_COOKIE = "ew_lang"

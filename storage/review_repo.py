@@ -1,0 +1,322 @@
+"""Queries of the review UI: the queue, a listing's dossier, flag transitions, audit log and tips.
+
+Like :mod:`storage.repositories`, nothing here commits: the request that calls it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, not_, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Flag, Listing, ListingObservation, Seller, Source, utcnow
+from storage.models_review import AppUser, AuditLog, Review, Tip
+
+OPEN_STATUSES = ("new", "in_review")
+
+# --- the queue ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilters:
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    category: str | None = None
+    severity: str | None = None
+    source: str | None = None
+    province: str | None = None  # matches the current or the pre-2025 province
+    rule_id: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+    text: str | None = None  # in the title or the shop name
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCursor:
+    """Where a page of the queue ended: (risk score, listing id, flag id), all descending."""
+
+    risk_score: float
+    listing_id: int
+    flag_id: int
+
+    def encode(self) -> str:
+        return f"{self.risk_score!r}_{self.listing_id}_{self.flag_id}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> QueueCursor | None:
+        try:
+            risk, listing_id, flag_id = (value or "").split("_")
+            return cls(float(risk), int(listing_id), int(flag_id))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    flag_id: int
+    listing_id: int
+    source: str
+    title: str
+    shop_name: str | None
+    price: int | None
+    province: str | None
+    province_legacy: str | None
+    category: str
+    severity: str
+    rule_id: str
+    score: float
+    status: str
+    risk_score: float
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: QueueCursor | None
+
+
+def _queue_conditions(f: QueueFilters) -> list[Any]:
+    conditions: list[Any] = [Flag.status.in_(list(f.statuses))]
+    if f.category:
+        conditions.append(Flag.category == f.category)
+    if f.severity:
+        conditions.append(Flag.severity == f.severity)
+    if f.rule_id:
+        conditions.append(Flag.rule_id == f.rule_id)
+    if f.source:
+        conditions.append(Source.name == f.source)
+    if f.province:
+        conditions.append(or_(Listing.province == f.province, Listing.province_legacy == f.province))
+    if f.created_from:
+        conditions.append(Flag.created_at >= f.created_from)
+    if f.created_before:
+        conditions.append(Flag.created_at < f.created_before)
+    if f.text:
+        conditions.append(
+            or_(
+                Listing.title.icontains(f.text, autoescape=True),
+                Listing.shop_name.icontains(f.text, autoescape=True),
+            )
+        )
+    return conditions
+
+
+def review_queue(
+    session: Session, filters: QueueFilters, *, after: QueueCursor | None = None, limit: int = 50
+) -> QueuePage:
+    """Flags awaiting review, riskiest listing first; keyset-paginated (never OFFSET)."""
+    stmt = (
+        select(
+            Flag.id, Listing.id, Source.name, Listing.title, Listing.shop_name, Listing.price,
+            Listing.province, Listing.province_legacy, Flag.category, Flag.severity, Flag.rule_id,
+            Flag.score, Flag.status, Listing.risk_score, Flag.created_at,
+        )
+        .join(Listing, Listing.id == Flag.listing_id)
+        .join(Source, Source.id == Listing.source_id)
+        .where(*_queue_conditions(filters))
+    )  # fmt: skip
+    if after is not None:
+        # (risk, listing) <= cursor uses ix_listing_risk_score_id; the flag id breaks the tie.
+        stmt = stmt.where(
+            tuple_(Listing.risk_score, Listing.id) <= tuple_(after.risk_score, after.listing_id),
+            not_(
+                and_(
+                    Listing.risk_score == after.risk_score,
+                    Listing.id == after.listing_id,
+                    Flag.id >= after.flag_id,
+                )
+            ),
+        )
+    stmt = stmt.order_by(Listing.risk_score.desc(), Listing.id.desc(), Flag.id.desc()).limit(limit + 1)
+    rows = [QueueRow(*r) for r in session.execute(stmt)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = QueueCursor(rows[-1].risk_score, rows[-1].listing_id, rows[-1].flag_id) if more else None
+    return QueuePage(rows, cursor)
+
+
+def source_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Source.name).order_by(Source.name)))
+
+
+# --- a listing's dossier --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    flag_id: int
+    listing_id: int
+    title: str
+    action: str
+    to_status: str
+    category: str | None
+    reason: str | None
+    note: str | None
+    username: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class Dossier:
+    listing: Listing
+    source: str
+    seller: Seller | None
+    flags: list[Flag]
+    prices: list[tuple[datetime, int | None, int | None]]
+    seller_listings: list[tuple[int, str, int | None, float]] = field(default_factory=list)
+    seller_decisions: list[Decision] = field(default_factory=list)
+    history: list[Decision] = field(default_factory=list)
+
+
+def _decisions(session: Session, condition: Any, limit: int) -> list[Decision]:
+    stmt = (
+        select(
+            Review.flag_id, Flag.listing_id, Listing.title, Review.action, Review.to_status,
+            Review.category, Review.reason, Review.note, AppUser.username, Review.created_at,
+        )
+        .join(Flag, Flag.id == Review.flag_id)
+        .join(Listing, Listing.id == Flag.listing_id)
+        .join(AppUser, AppUser.id == Review.user_id)
+        .where(condition)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [Decision(*r) for r in session.execute(stmt)]
+
+
+def listing_dossier(session: Session, listing_id: int) -> Dossier | None:
+    """Everything the listing page shows: flags, price history, the seller and their record."""
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        return None
+    source = session.execute(select(Source.name).where(Source.id == listing.source_id)).scalar_one()
+    seller = session.get(Seller, listing.seller_id) if listing.seller_id else None
+    flags = list(
+        session.scalars(select(Flag).where(Flag.listing_id == listing_id).order_by(Flag.score.desc()))
+    )
+    prices = [
+        (at, price, sold)
+        for at, price, sold in session.execute(
+            select(ListingObservation.observed_at, ListingObservation.price, ListingObservation.sold_count)
+            .where(ListingObservation.listing_id == listing_id)
+            .order_by(ListingObservation.observed_at.desc())
+            .limit(60)
+        )
+    ]
+    dossier = Dossier(listing, source, seller, flags, prices)
+    dossier.history = _decisions(session, Flag.listing_id == listing_id, 100)
+    if listing.seller_id:
+        dossier.seller_listings = [
+            (lid, title, price, risk)
+            for lid, title, price, risk in session.execute(
+                select(Listing.id, Listing.title, Listing.price, Listing.risk_score)
+                .where(Listing.seller_id == listing.seller_id, Listing.id != listing_id)
+                .order_by(Listing.risk_score.desc(), Listing.id.desc())
+                .limit(20)
+            )
+        ]
+        dossier.seller_decisions = _decisions(
+            session,
+            and_(
+                Listing.seller_id == listing.seller_id,
+                Review.to_status.in_(["confirmed", "dismissed", "escalated"]),
+            ),
+            20,
+        )
+    return dossier
+
+
+# --- flag transitions -----------------------------------------------------------------------------
+
+
+def move_flag(session: Session, flag_id: int, *, from_status: str, to_status: str) -> bool:
+    """Change a flag's status only if nobody changed it since it was read (False if they did)."""
+    result = session.execute(
+        update(Flag)
+        .where(Flag.id == flag_id, Flag.status == from_status)
+        .values(status=to_status, updated_at=utcnow())
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def add_review(session: Session, **values: Any) -> Review:
+    review = Review(created_at=utcnow(), **values)
+    session.add(review)
+    return review
+
+
+def latest_assignee(session: Session, flag_id: int) -> str | None:
+    assignee = aliased(AppUser)
+    return session.execute(
+        select(assignee.username)
+        .join(Review, Review.assignee_id == assignee.id)
+        .where(Review.flag_id == flag_id)
+        .order_by(Review.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+# --- audit log ------------------------------------------------------------------------------------
+
+
+def audit(
+    session: Session,
+    action: str,
+    *,
+    user: AppUser | None = None,
+    username: str | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> None:
+    session.add(
+        AuditLog(
+            at=utcnow(), user_id=user.id if user else None, username=user.username if user else username,
+            action=action, object_type=object_type, object_id=None if object_id is None else str(object_id),
+            before=before, after=after, ip=ip,
+        )
+    )  # fmt: skip
+
+
+def audit_entries(session: Session, *, before_id: int | None = None, limit: int = 100) -> list[AuditLog]:
+    stmt = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
+    if before_id is not None:
+        stmt = stmt.where(AuditLog.id < before_id)
+    return list(session.scalars(stmt))
+
+
+# --- tips -----------------------------------------------------------------------------------------
+
+
+def add_tip(session: Session, *, url: str, description: str, contact: str | None, ip_hash: str) -> Tip:
+    tip = Tip(
+        url=url,
+        description=description,
+        contact=contact,
+        ip_hash=ip_hash,
+        status="queued",
+        created_at=utcnow(),
+    )
+    session.add(tip)
+    session.flush()
+    return tip
+
+
+def tips_since(session: Session, ip_hash: str, since: datetime) -> int:
+    return session.execute(
+        select(func.count(Tip.id)).where(Tip.ip_hash == ip_hash, Tip.created_at >= since)
+    ).scalar_one()
+
+
+def recent_tips(session: Session, statuses: Sequence[str] = ("queued",), limit: int = 100) -> list[Tip]:
+    return list(
+        session.scalars(
+            select(Tip).where(Tip.status.in_(list(statuses))).order_by(Tip.id.desc()).limit(limit)
+        )
+    )

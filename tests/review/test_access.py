@@ -1,0 +1,136 @@
+"""Every route × every role: unauthenticated → login (401 for HTMX), wrong role → 403, no CSRF → 403."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from review.app import ROUTERS
+from tests.review.conftest import Env, csrf_of
+from tests.review.inert import assert_inert
+
+READERS = ("inspector", "analyst", "admin")
+ROLES = {"inspector": "insp", "analyst": "ana", "admin": "adm"}
+
+# (method, path template, roles allowed); {listing} and {flag} are filled from the seed.
+PROTECTED = [
+    ("GET", "/queue", READERS),
+    ("GET", "/listings/{listing}", READERS),
+    ("GET", "/tips", READERS),
+    ("GET", "/audit", ("admin",)),
+    ("POST", "/logout", READERS),
+    ("POST", "/flags/{flag}/claim", ("inspector",)),
+    ("POST", "/flags/{flag}/assign", ("inspector",)),
+    ("POST", "/flags/{flag}/confirm", ("inspector",)),
+    ("POST", "/flags/{flag}/dismiss", ("inspector",)),
+    ("POST", "/flags/{flag}/escalate", ("inspector",)),
+]
+PUBLIC = [("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("GET", "/tips/new"), ("POST", "/tips")]
+POSTS = [(m, p) for m, p, _ in PROTECTED if m == "POST"] + [(m, p) for m, p in PUBLIC if m == "POST"]
+
+
+def _path(env: Env, template: str) -> str:
+    return template.format(listing=env.seeded.listings["xss"], flag=env.seeded.flags["xss"])
+
+
+@pytest.fixture(scope="module")
+def clients(shared_env: Env) -> Iterator[dict[str, tuple[TestClient, str]]]:
+    yield {role: shared_env.login(name) for role, name in ROLES.items()}
+
+
+def test_the_table_covers_every_route() -> None:
+    routes = {
+        (method, route.path.replace("{listing_id}", "{listing}").replace("{flag_id}", "{flag}"))
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    assert routes == {(m, p) for m, p, _ in PROTECTED} | set(PUBLIC)
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "allowed"), PROTECTED, ids=[f"{m} {p}" for m, p, _ in PROTECTED]
+)
+def test_unauthenticated(shared_env: Env, method: str, template: str, allowed: tuple[str, ...]) -> None:
+    client = shared_env.client()
+    path = _path(shared_env, template)
+    if method == "GET":
+        page = client.get(path)
+        assert page.status_code == 303
+        assert page.headers["location"].startswith("/login?next=")
+        assert client.get(path, headers={"HX-Request": "true"}).status_code == 401
+    else:
+        token = csrf_of(client.get("/login").text)  # a valid pre-login token: only the login is missing
+        assert client.post(path, data={"csrf_token": token}).status_code == 401
+        assert (
+            client.post(path, data={"csrf_token": token}, headers={"HX-Request": "true"}).status_code == 401
+        )
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "allowed"), PROTECTED, ids=[f"{m} {p}" for m, p, _ in PROTECTED]
+)
+@pytest.mark.parametrize("role", list(ROLES))
+def test_roles(
+    shared_env: Env,
+    clients: dict[str, tuple[TestClient, str]],
+    role: str,
+    method: str,
+    template: str,
+    allowed: tuple[str, ...],
+) -> None:
+    client, token = clients[role]
+    path = _path(shared_env, template)
+    if method == "GET":
+        expected = 200 if role in allowed else 403
+        assert client.get(path).status_code == expected
+    elif role not in allowed:
+        assert client.post(path, data={"csrf_token": token}).status_code == 403
+    else:  # allowed: prove the CSRF check without changing anything
+        assert client.post(path, data={}).status_code == 403
+        assert client.post(path, data={"csrf_token": "wrong"}).status_code == 403
+        assert client.post(path, headers={"X-CSRF-Token": "wrong"}).status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), [p for p in POSTS if not p[1].startswith("/flags")])
+def test_public_posts_need_the_csrf_cookie_and_field(shared_env: Env, method: str, path: str) -> None:
+    client = shared_env.client()
+    token = csrf_of(client.get("/login").text)
+    data = {"username": "insp", "password": "x" * 12, "url": "https://tiki.vn/p/1", "description": "giả"}
+    assert client.post(path, data=data).status_code == 403  # no token
+    assert client.post(path, data=data | {"csrf_token": token + "x"}).status_code == 403  # wrong token
+    fresh = shared_env.client()  # the right token but not this browser's cookie
+    assert fresh.post(path, data=data | {"csrf_token": token}).status_code == 403
+
+
+def test_security_headers_on_every_kind_of_response(
+    shared_env: Env, clients: dict[str, tuple[TestClient, str]]
+) -> None:
+    anonymous = shared_env.client()
+    responses = [
+        anonymous.get("/login"),
+        anonymous.get("/queue"),
+        anonymous.get("/static/htmx.min.js"),
+        anonymous.post("/tips", data={}),
+        clients["analyst"][0].get("/audit"),
+        clients["inspector"][0].get("/listings/999999"),
+    ]
+    for response in responses:
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+    assert responses[-1].status_code == 404
+
+
+def test_no_inline_script_in_pages(shared_env: Env, clients: dict[str, tuple[TestClient, str]]) -> None:
+    client = clients["inspector"][0]
+    for path in ("/queue", f"/listings/{shared_env.seeded.listings['milk']}", "/tips", "/login", "/tips/new"):
+        html = client.get(path).text
+        assert html.count("<script") == html.count('<script src="/static/'), path
+        assert_inert(html)  # no inline script, event handlers or javascript: links
