@@ -27,6 +27,10 @@ class Config(BaseSettings):
         description="User-Agent sent by the crawler",
     )
     backoff_base: float = Field(default=1.0, description="seconds before the first retry of a 429/5xx")
+    review_secret: str | None = Field(
+        default=None, description="key for hashing tipsters' IPs in the review UI (default: random per start)"
+    )
+    review_secure_cookies: bool = Field(default=False, description="mark review UI cookies Secure (behind HTTPS)")
     storage_batch_size: int = Field(
         default=500, description="items buffered before the store pipeline flushes"
     )

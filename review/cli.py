@@ -22,23 +22,24 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[
-        bool, typer.Option("--secure-cookies", help="Mark cookies Secure (set when served behind HTTPS).")
-    ] = False,
-    secret: Annotated[
-        str | None,
+        bool | None,
         typer.Option(
-            envvar="ECOMWATCH_REVIEW_SECRET", help="Key for hashing tipsters' IPs (default: random)."
+            "--secure-cookies/--no-secure-cookies",
+            help="Mark cookies Secure (set when served behind HTTPS; default ECOMWATCH_REVIEW_SECURE_COOKIES).",
         ),
     ] = None,
 ) -> None:
     """Serve the inspectors' review UI on the configured database."""
     import uvicorn
 
+    from crawler.config import get_config
     from review.app import create_app
     from review.settings import ReviewSettings
 
-    extra = {"secret_key": secret} if secret else {}
-    settings = ReviewSettings(database_url=_database_url(), secure_cookies=secure_cookies, **extra)
+    config = get_config()
+    extra = {"secret_key": config.review_secret} if config.review_secret else {}
+    secure = config.review_secure_cookies if secure_cookies is None else secure_cookies
+    settings = ReviewSettings(database_url=_database_url(), secure_cookies=secure, **extra)
     typer.echo(f"review UI on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
 
