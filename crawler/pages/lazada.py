@@ -274,15 +274,15 @@ def merge_product(listing: dict[str, Any], page: ProductPage, *, site_url: str) 
     """Enrich a list item with its product page: description, category, brand, seller, specifications."""
     ld = page.json_ld or {}
     fields = page.fields or {}
-    product = fields.get("product") if isinstance(fields.get("product"), dict) else {}
-    tracking = fields.get("tracking") if isinstance(fields.get("tracking"), dict) else {}
+    product = _obj(fields.get("product"))
+    tracking = _obj(fields.get("tracking"))
     key = str((fields.get("primaryKey") or {}).get("skuId") or listing.get("raw", {}).get("skuId") or "")
     merged = dict(listing)
     merged["title"] = product.get("title") or ld.get("name") or listing.get("title")
     description = product.get("desc") or product.get("highlights") or ld.get("description")
     if description:
         merged["description"] = html_to_text(str(description))
-    sku_infos = fields.get("skuInfos") if isinstance(fields.get("skuInfos"), dict) else {}
+    sku_infos = _obj(fields.get("skuInfos"))
     prices = (sku_infos.get(key) or sku_infos.get("0") or {}).get("price") or {}
     sale = (prices.get("salePrice") or {}).get("value")
     sale = sale if sale is not None else _offer_price(ld.get("offers"))
@@ -297,14 +297,15 @@ def merge_product(listing: dict[str, Any], page: ProductPage, *, site_url: str) 
     brand = ld.get("brand")
     brand = brand.get("name") if isinstance(brand, dict) else brand
     merged["brand"] = brand or tracking.get("brand_name") or listing.get("brand")
-    specifications = fields.get("specifications") if isinstance(fields.get("specifications"), dict) else {}
-    features = (specifications.get(key) or next(iter(specifications.values()), {}) or {}).get("features")
+    specifications = _obj(fields.get("specifications"))
+    spec = _obj(specifications.get(key) or next(iter(specifications.values()), None))
+    features = spec.get("features")
     if isinstance(features, dict):
         merged["attributes"] = {
             **(listing.get("attributes") or {}),
             **{str(k): str(v) for k, v in features.items() if v not in (None, "")},
         }
-    seller = fields.get("seller") if isinstance(fields.get("seller"), dict) else {}
+    seller = _obj(fields.get("seller"))
     if seller.get("sellerId"):
         merged["seller"] = {
             "source": SOURCE,
@@ -321,7 +322,7 @@ def merge_product(listing: dict[str, Any], page: ProductPage, *, site_url: str) 
     rating = rating if rating else (ld.get("aggregateRating") or {}).get("ratingValue")
     if _rating(rating) is not None:
         merged["rating"] = _rating(rating)
-    galleries = fields.get("skuGalleries") if isinstance(fields.get("skuGalleries"), dict) else {}
+    galleries = _obj(fields.get("skuGalleries"))
     gallery = galleries.get(key) or galleries.get("0") or []
     images = [
         absolute(g.get("src"), site_url) for g in gallery if isinstance(g, dict) and g.get("type") != "video"
@@ -330,6 +331,11 @@ def merge_product(listing: dict[str, Any], page: ProductPage, *, site_url: str) 
         merged["images"] = list(dict.fromkeys(i for i in images if i))
     merged["raw"] = {"search": listing.get("raw"), "detail": {"json_ld": page.json_ld, "fields": page.fields}}
     return merged
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """A JSON object, or {} when a drifted page has something else (or nothing) there."""
+    return value if isinstance(value, dict) else {}
 
 
 def _int(value: Any) -> int | None:

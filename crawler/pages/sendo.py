@@ -64,8 +64,8 @@ def sold_count(value: Any, text: Any = None) -> int | None:
 
 def listing_from_search_item(item: dict[str, Any], *, site_url: str, crawled_at: datetime) -> dict[str, Any]:
     """Fields of one search item in :class:`~crawler.items.Listing` terms; ``site_url`` is www.sendo.vn's."""
-    shop = item.get("shop") if isinstance(item.get("shop"), dict) else {}
-    rated = item.get("rated") if isinstance(item.get("rated"), dict) else {}
+    shop = _obj(item.get("shop"))
+    rated = _obj(item.get("rated"))
     product_id = item.get("id")
     path = product_path(item) or f"{product_id}.html"
     location = shop.get("ware_house_region_name") or None
@@ -101,7 +101,7 @@ def parse_detail(body: bytes | str) -> dict[str, Any] | None:
     data = load_json(body, what="sendo product detail")
     if not isinstance(data, dict):
         raise PageError("sendo product detail: the response is not a JSON object")
-    status = data.get("status") if isinstance(data.get("status"), dict) else {}
+    status = _obj(data.get("status"))
     if status.get("code") == 404:
         return None
     detail = (data.get("result") or {}).get("data") if isinstance(data.get("result"), dict) else None
@@ -143,15 +143,15 @@ def merge_detail(listing: dict[str, Any], detail: dict[str, Any]) -> dict[str, A
     if detail.get("price") is not None:
         merged["original_price"] = vnd(detail["price"])
     categories = [
-        c.get("title") for c in detail.get("category_info") or [] if isinstance(c, dict) and c.get("title")
+        str(c["title"]) for c in detail.get("category_info") or [] if isinstance(c, dict) and c.get("title")
     ]
     if categories:
         merged["category_path"] = " > ".join(categories)
-    brand = detail.get("brand_info") if isinstance(detail.get("brand_info"), dict) else {}
+    brand = _obj(detail.get("brand_info"))
     if brand.get("name"):
         merged["brand"] = brand["name"]
     merged["attributes"] = {**(listing.get("attributes") or {}), **attributes(detail)}
-    shop = detail.get("shop_info") if isinstance(detail.get("shop_info"), dict) else {}
+    shop = _obj(detail.get("shop_info"))
     if shop.get("shop_id"):
         # Sendo spells it "warehourse_region_name" in the detail, "ware_house_region_name" in search
         location = shop.get("warehourse_region_name") or shop.get("ware_house_region_name")
@@ -178,3 +178,8 @@ def merge_detail(listing: dict[str, Any], detail: dict[str, Any]) -> dict[str, A
         merged["images"] = [i for i in images if i]
     merged["raw"] = {"search": listing.get("raw"), "detail": detail}
     return merged
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """A JSON object, or {} when a drifted page has something else (or nothing) there."""
+    return value if isinstance(value, dict) else {}
