@@ -41,7 +41,9 @@ def mirror_ids(mirror_url: str, *, query: str, max_pages: int) -> set[str]:
     """What the mirror itself lists for a query over the first pages: the expected crawl result."""
     ids: set[str] = set()
     for page in range(1, max_pages + 1):
-        url = f"{mirror_url}/api/v2/products?" + urllib.parse.urlencode({"q": query, "page": page, "limit": 40})
+        url = f"{mirror_url}/api/v2/products?" + urllib.parse.urlencode(
+            {"q": query, "page": page, "limit": 40, "sort": "top_seller"}
+        )
         with urllib.request.urlopen(url, timeout=5) as response:
             data = json.load(response)
         ids.update(str(item["id"]) for item in data["data"])
