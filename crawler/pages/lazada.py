@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from crawler.normalize import fold, parse_price_text, price_to_vnd
-from crawler.pages import PageError, load_json
-from crawler.pages.tiki import html_to_text
+from crawler.pages import Blocked, PageError, html_to_text, load_json
 
 SOURCE = "lazada"
 CAPTCHA_MARKERS = (
@@ -35,14 +34,6 @@ _LD_JSON = re.compile(
 )
 _MODULE = re.compile(r"(?:\b__moduleData__\s*=|\bapp\.run\()\s*")
 _PAGE_DATA = re.compile(r"\bwindow\.pageData\s*=\s*")
-
-
-class Blocked(PageError):
-    """The site served a block page instead of the page asked for; ``kind`` is captcha or silent_empty."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def _text(body: bytes | str) -> str:

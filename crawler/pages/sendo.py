@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.normalize import parse_price_text, price_to_vnd
-from crawler.pages import PageError, load_json
-from crawler.pages.tiki import html_to_text
+from crawler.pages import PageError, html_to_text, load_json
 
 SOURCE = "sendo"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from w3lib.html import remove_tags, replace_entities
-
-from crawler.pages import PageError, load_json
+from crawler.pages import PageError, html_to_text, load_json
 
 SOURCE = "tiki"
 
@@ -141,19 +138,6 @@ def specification_attributes(detail: dict[str, Any]) -> dict[str, str]:
             if key and value not in (None, ""):
                 found[str(key)] = html_to_text(str(value))
     return found
-
-
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|tr|h[1-6]|ul|ol|table|section)\b[^>]*>", re.IGNORECASE)
-
-_BLANK_LINES = re.compile(r"\s*\n\s*")
-
-
-def html_to_text(html: str) -> str:
-    """Description HTML → text: block tags become line breaks, inline tags vanish."""
-    if "<" not in html:
-        return replace_entities(html).strip()
-    text = replace_entities(remove_tags(_BLOCK_TAG.sub("\n", html)))
-    return _BLANK_LINES.sub("\n", text).strip()
 
 
 def _int(value: Any, default: int | None) -> int | None:
