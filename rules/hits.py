@@ -39,6 +39,7 @@ class Hit:
     score: float
     evidence: tuple[Evidence, ...] = ()
     title: str = ""
+    status: str = "stable"  # experimental hits are reported but do not count towards a flag
 
     def evidence_json(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.evidence]

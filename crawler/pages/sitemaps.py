@@ -39,7 +39,7 @@ def parse_sitemap(body: bytes, *, url: str) -> SitemapPage:
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
-        except OSError as error:
+        except (OSError, EOFError, ValueError) as error:
             raise PageError(f"sitemap {url}: bad gzip body ({error})") from None
     head = body.lstrip()[:512].lower()
     if not head.startswith(b"<") or b"<html" in head:

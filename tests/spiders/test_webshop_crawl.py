@@ -84,8 +84,8 @@ def test_sitemap_crawl_stores_products_obeys_robots_and_counts_bad_pages(mirror:
     assert stats["ecomwatch/pages/partial"] == 1 and stats["ecomwatch/pages/malformed_retries"] == 2
     assert listings[listing_id(mirror, shop.TRUNCATED)]["attributes"]["page_truncated"] == "true"
     assert stats["ecomwatch/sitemaps/read"] == 3  # the index and both product sitemaps; pages/blogs skipped
-    counts = db_counts(db_url)
-    assert counts["runs"] == [("degraded", shop.STORED_FROM_SITEMAP)] or counts["runs"][0][1] == len(listings)
+    # a 500 that never recovered and a truncated page make the run degraded, not failed
+    assert db_counts(db_url)["runs"] == [("degraded", shop.STORED_FROM_SITEMAP)]
 
 
 def test_recrawl_updates_without_duplicates(mirror: str, sqlite_url: str) -> None:

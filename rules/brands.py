@@ -1,0 +1,260 @@
+"""Brand index: exact mentions, obfuscated mentions and look-alike marks.
+
+Brand names and aliases are ordinary terms of the one automaton (accent-insensitive). On top:
+
+* **ambiguous** brands ("Apple", "Omega", "Royal") and **weak** aliases ("LV", "CK") count as a
+  mention only when one of the brand's product types ("túi", "đồng hồ", ...) is in the same field;
+* a mention whose original text differs from its normalised form beyond case, accents and spacing
+  ("Ch@nel", "𝐌𝐋𝐁", "G U C C I", "C.a.r.t.i.e.r", Cyrillic "Сhanel") is an **obfuscated** mention,
+  also reported as a look-alike;
+* known look-alike marks (``fakes`` in brands.yaml, "Lafufu") and brand words split by a space or
+  punctuation ("La Coste", "Sam-sung") are terms of the automaton too (sources ``fake``, ``spaced``);
+* ASCII words of four letters or more that are neither brand words nor ordinary words are compared
+  with brand words: same visual skeleton ("Nlke" = "Nike", "Purna" = "Puma"), or a small
+  Levenshtein distance with rapidfuzz ("Adidos", "Guccii", "Pumma", "Rolax"). Results are cached
+  per word, so each distinct word costs one fuzzy lookup per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from rules.matcher import TermIndex
+from rules.schema import BrandModel, BrandsFile, Problem
+from rules.text import fold
+from rules.textdata import PUNCTUATION
+
+logger = logging.getLogger(__name__)
+
+_WORD4 = re.compile(r"[a-z][a-z0-9]{3,}")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PUNCT = str.maketrans(PUNCTUATION)
+_CACHE_LIMIT = 200_000
+_MODEL_SUFFIXES = frozenset({"s", "es", "x", "xs", "xr", "se", "c", "i", "e", "pro", "plus", "max", "mini"})
+_TRIPLE = re.compile(r"([a-z])\1{2,}")
+_SKELETON = (("rn", "m"), ("vv", "w"), ("l", "i"))  # letters that look alike in a listing title
+
+
+def skeleton(word: str) -> str:
+    for a, b in _SKELETON:
+        word = word.replace(a, b)
+    return word
+
+
+@dataclass(slots=True)
+class BrandInfo:
+    index: int
+    name: str
+    tags: frozenset[str]
+    types: frozenset[str]
+    prices: dict[str, int]
+    ambiguous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BrandHit:
+    start: int
+    end: int
+    brand: int
+    kind: str  # "mention" | "lookalike"
+    detail: str
+    source: str = "exact"  # exact | fake | spaced | fuzzy | obfuscated
+
+
+class BrandIndex:
+    def __init__(self, data: BrandsFile, terms: TermIndex, problems: list[Problem], file: str) -> None:
+        self.brands: list[BrandInfo] = []
+        self.type_terms: dict[int, list[str]] = {}  # term id -> product type names
+        self.brand_terms: dict[
+            int, list[tuple[int, bool, str, str]]
+        ] = {}  # term id -> [(brand, needs type, kind, word)]
+        self.product_types = set(data.product_types)
+        self.tags = set(data.tag_types)
+        self._targets: dict[int, list[tuple[str, int]]] = {}  # length -> [(word, brand)]
+        self._skeletons: dict[str, tuple[int, str]] = {}  # skeleton -> (brand, word)
+        self._exact: set[str] = set()
+        self._allow = {fold(w.lower()) for w in data.lookalike_allow}
+        self._cache: dict[str, tuple[int, str] | None] = {}
+        self.per_100ml = frozenset(data.per_100ml)
+        for name, words in data.product_types.items():
+            for word in words:
+                tid = terms.add(word, accents="as_written")
+                if tid is None:
+                    problems.append(
+                        Problem(file, f"product type term {word!r} is empty", field=f"product_types.{name}")
+                    )
+                else:
+                    self.type_terms.setdefault(tid, []).append(name)
+        for tag, types in data.tag_types.items():
+            for t in set(types) - self.product_types:
+                problems.append(Problem(file, f"unknown product type {t!r}", field=f"tag_types.{tag}"))
+        seen: dict[str, str] = {}
+        for b in data.brands:
+            self._add_brand(b, data, terms, problems, file, seen)
+        for b, info in zip(data.brands, self.brands, strict=True):
+            self._add_spaced(b, info, terms)
+        logger.debug("brand index: %d brands, %d look-alike targets", len(self.brands), len(self._skeletons))
+
+    def _add_brand(
+        self, b: BrandModel, data: BrandsFile, terms: TermIndex, problems: list[Problem], file: str, seen: dict[str, str]
+    ) -> None:
+        where = f"brands.{b.name}"
+        for tag in b.tags:
+            if tag not in data.tag_types:
+                problems.append(Problem(file, f"unknown tag {tag!r} (add it to tag_types)", field=where))
+        for t in list(b.types) + list(b.prices):
+            if t not in self.product_types:
+                problems.append(Problem(file, f"unknown product type {t!r}", field=where))
+        types = frozenset(b.types) | frozenset(b.prices)
+        for tag in b.tags:
+            types |= frozenset(data.tag_types.get(tag, ()))
+        info = BrandInfo(len(self.brands), b.name, frozenset(b.tags), types, dict(b.prices), b.ambiguous)
+        self.brands.append(info)
+        words = [(w, b.ambiguous and w == b.name, "mention") for w in [b.name, *b.aliases]]
+        words += [(w, True, "mention") for w in b.weak] + [(w, False, "fake") for w in b.fakes]
+        for word, needs_type, kind in words:
+            key = fold(word.lower())
+            if key in seen and seen[key] != b.name:
+                problems.append(Problem(file, f"{word!r} is also a name of {seen[key]}", field=where))
+            seen[key] = b.name
+            tid = terms.add(word, accents="any")
+            if tid is None:
+                problems.append(Problem(file, f"brand word {word!r} is empty", field=where))
+                continue
+            if kind != "mention" and any(o[2] == "mention" for o in self.brand_terms.get(tid, ())):
+                problems.append(Problem(file, f"fake {word!r} normalises to a real name of the brand", field=where))
+                continue
+            self.brand_terms.setdefault(tid, []).append((info.index, needs_type, kind, terms.texts[tid]))
+            if kind != "mention":
+                continue
+            norm = terms.texts[tid]
+            self._exact.update(norm.split())
+            self._exact.update(p for p in _NON_ALNUM.split(norm) if p)
+            if b.lookalike and not needs_type and len(norm) >= 4 and norm.isalpha():
+                self._targets.setdefault(len(norm), []).append((norm, info.index))
+                self._skeletons.setdefault(skeleton(norm), (info.index, norm))
+        self._allow.update(fold(w.lower()) for w in b.not_lookalike)
+
+    def _add_spaced(self, b: BrandModel, info: BrandInfo, terms: TermIndex) -> None:
+        """'la coste', 'sam-sung': a brand word split in two is a disguised mark."""
+        if not b.lookalike or b.ambiguous:
+            return
+        spellings = [b.name, *b.aliases]
+        camel = {
+            (fold(w.lower()), i) for w in spellings for i in range(1, len(w)) if w[i].isupper() and w[i - 1].islower()
+        }
+        for word in spellings:
+            norm = fold(word.lower())
+            if len(norm) < 6 or not norm.isalpha():
+                continue
+            for cut in range(2, len(norm) - 1):
+                if (norm, cut) in camel:
+                    continue  # "San Disk", "One Plus": the owner's own word boundary
+                tid = terms.add(f"{norm[:cut]} {norm[cut:]}", accents="any", loose=True)
+                if tid is not None and tid not in self.brand_terms:
+                    self.brand_terms[tid] = [(info.index, False, "spaced", terms.texts[tid])]
+
+    # -- per listing -------------------------------------------------------------------------
+
+    def mentions(self, terms: dict[int, list[tuple[int, int, int]]]) -> list[tuple[BrandHit, int]]:
+        """(hit, field kind) of exact mentions and listed fakes; ambiguous brands and weak aliases
+        need one of the brand's product types in the same field."""
+        hits: list[tuple[BrandHit, int]] = []
+        type_fields: dict[str, set[int]] | None = None
+        brand_terms = self.brand_terms
+        for tid, spans in terms.items():
+            owners = brand_terms.get(tid)
+            if owners is None:
+                continue
+            for brand, needs_type, kind, word in owners:
+                info = self.brands[brand]
+                for s, e, f in spans:
+                    if needs_type:
+                        if type_fields is None:
+                            type_fields = self._type_fields(terms)
+                        if not any(f in type_fields.get(t, ()) for t in info.types):
+                            continue
+                    if kind == "mention":
+                        hits.append((BrandHit(s, e, brand, kind, info.name), f))
+                    else:
+                        hits.append((BrandHit(s, e, brand, "lookalike", f"{word}~{info.name}", kind), f))
+        return hits
+
+    def _type_fields(self, terms: dict[int, list[tuple[int, int, int]]]) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for tid, spans in terms.items():
+            for t in self.type_terms.get(tid, ()):
+                out.setdefault(t, set()).update(f for _, _, f in spans)
+        return out
+
+    def obfuscated(self, hit: BrandHit, original: str, folded: str) -> bool:
+        """The mention's original text differs beyond case, accents, spacing and typographic
+        punctuation ("Ch@nel", "C.a.r.t.i.e.r", "𝐌𝐋𝐁"; not "L’Oréal", "GUCCI")."""
+        if original.lower() == folded[hit.start : hit.end]:
+            return False
+        plain = " ".join(fold(original.lower()).translate(_PUNCT).split())
+        return plain != " ".join(folded[hit.start : hit.end].split())
+
+    def lookalikes(self, folded: str, text: str) -> list[BrandHit]:
+        """Misspelt marks: words within a small edit distance of a brand word."""
+        hits: list[BrandHit] = []
+        cache = self._cache
+        for word in set(_WORD4.findall(text)):  # accented words never yield 4 plain letters
+            found = cache.get(word, False)
+            if found is False:
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+                found = cache[word] = self._fuzzy(word)
+            if found is None:
+                continue
+            brand, target = found
+            pos = folded.find(word)
+            while pos >= 0:
+                end = pos + len(word)
+                whole = (pos == 0 or not folded[pos - 1].isalnum()) and (
+                    end == len(folded) or not folded[end].isalnum()
+                )
+                if whole and text[pos:end] == word:  # typed without diacritics: not a Vietnamese word
+                    hits.append(BrandHit(pos, end, brand, "lookalike", f"{word}~{target}", "fuzzy"))
+                pos = folded.find(word, end)
+        return hits
+
+    def _fuzzy(self, word: str) -> tuple[int, str] | None:
+        base = word.rstrip("0123456789")
+        if base != word and (base in self._exact or len(base) < 4):
+            return None  # a brand word followed by a model number is a mention, not a look-alike
+        if word in self._exact or base in self._exact or base in self._allow or not base.isalpha():
+            return None
+        same = self._skeletons.get(skeleton(base))
+        if same is not None:
+            return same
+        if _TRIPLE.search(base):  # "guccci", "chivasss": a letter stuttered three times
+            for squeezed in (_TRIPLE.sub(r"\1\1", base), _TRIPLE.sub(r"\1", base)):
+                if squeezed in self._exact:
+                    return next(((b, t) for b, t in self._skeletons.values() if t == squeezed), None)
+            base = _TRIPLE.sub(r"\1\1", base)
+        n = len(base)
+        if n < 5:
+            return None
+        choices = [c for length in range(max(4, n - 2), n + 3) for c in self._targets.get(length, ())]
+        if not choices:
+            return None
+        best = process.extractOne(base, [c[0] for c in choices], scorer=Levenshtein.distance, score_cutoff=2)
+        if best is None:
+            return None
+        target, dist, i = best
+        if dist == 0 or dist > (1 if len(target) < 8 else 2) or (len(target) == 4 and n != 5):
+            return None
+        if target.endswith("s") and base == target[:-1]:
+            return None  # "Blackmore" for "Blackmores": a typo, not a disguise
+        rest = base[len(target) :] if base.startswith(target) else None
+        if rest and rest != target[-1] and rest in _MODEL_SUFFIXES:
+            return None  # "iphonex", "jordans": a model or a plural, not a look-alike ("guccii" is)
+        if base[0] != target[0] and base[-3:] != target[-3:]:
+            return None
+        return choices[i][1], target

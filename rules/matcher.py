@@ -1,0 +1,282 @@
+"""One Aho-Corasick automaton for every term of every rule, and one RE2 set per text variant.
+
+Terms are registered while packs compile; :meth:`TermIndex.build` then makes a single automaton
+keyed by the *folded* (diacritics-free) form. A scan of a listing's folded text finds every term in
+one pass, whatever the number of rules; each raw match is then checked for whole-word boundaries
+and, for terms written with diacritics, for compatible accents in the accent-preserving text:
+"hàng giả" matches "hàng giả" and "hang gia" but never "hàng già".
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from functools import lru_cache
+
+import ahocorasick
+import re2
+
+from rules.text import fold, fold_pattern, normalize_term
+
+logger = logging.getLogger(__name__)
+
+# Scanning copy of folded text: anything but a letter or digit is a word boundary (a space).
+_BOUNDARY = {cp: " " for cp in range(0x3000) if not chr(cp).isalnum()}
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
+
+
+@lru_cache(maxsize=65536)
+def _tone_key(word: str) -> tuple[str, str]:
+    """(letters with vowel marks, tone): "hoà" and "hòa" (old and new tone placement) agree."""
+    nfd = unicodedata.normalize("NFD", word)
+    tone = "".join(c for c in nfd if c in _TONES)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES)), tone
+
+
+_VOWELS = set("aăâeêioôơuưy")
+
+
+def tone_variants(phrase: str, limit: int = 16) -> frozenset[str]:
+    """The phrase with each word's tone mark on any of its vowels ("hòa" -> {"hòa", "hoà"}): old
+    and new tone placement are both in use, so both must match."""
+    options: list[list[str]] = []
+    for word in phrase.split(" "):
+        nfd = unicodedata.normalize("NFD", word)
+        tone = "".join(c for c in nfd if c in _TONES)
+        if not tone:
+            options.append([word])
+            continue
+        bare = [c for c in nfd if c not in _TONES]
+        spots = [i for i, c in enumerate(bare) if c in _VOWELS]
+        found = {word}
+        for i in spots:
+            found.add(unicodedata.normalize("NFC", "".join(bare[: i + 1]) + tone + "".join(bare[i + 1 :])))
+        options.append(sorted(found))
+    out = [""]
+    for opts in options:
+        out = [f"{o} {w}".strip() if o else w for o in out for w in opts][:limit]
+    return frozenset(out) | {phrase}
+
+
+@lru_cache(maxsize=65536)
+def accents_compatible(found: str, term: str, strict: bool = False) -> bool:
+    """Whether text ``found`` (same folded form as ``term``) may be read as ``term``.
+
+    Word by word: the same word, the same word with the tone mark on another vowel ("hoà" for
+    "hòa"), or - unless ``strict`` - a word typed without any diacritics (the scanner passes
+    ``strict`` unless the whole neighbourhood is plain, see :func:`typed_plain`).
+    """
+    fw, tw = found.split(" "), term.split(" ")
+    if len(fw) != len(tw):
+        return False
+    for a, b in zip(fw, tw, strict=True):
+        if a == b or (not strict and a == fold(a)):
+            continue
+        if _tone_key(a) != _tone_key(b):
+            return False
+    return True
+
+
+ACCENT_MODES = ("auto", "as_written", "strict", "any")
+_AROUND = 12  # characters either side that must be plain too
+
+
+def typed_plain(text: str, folded: str, start: int, end: int) -> bool:
+    """Whether a span and its neighbourhood were typed without diacritics.
+
+    "hang gia re" is "hàng giả rẻ" typed plain; in "bài thuốc gia truyền" the writer uses
+    diacritics, so "gia" is the word "gia", not "giả" without its mark.
+    """
+    lo, hi = max(0, start - _AROUND), end + _AROUND
+    return text[lo:hi] == folded[lo:hi]
+
+
+class TermIndex:
+    """Registry of normalised terms, compiled into one automaton over folded text."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []  # term id -> normalised term (accents kept)
+        self._ids: dict[tuple[str, bool], int] = {}
+        self._by_key: dict[str, list[tuple[int, str | None, bool]]] = {}
+        self._loose: set[str] = set()
+        self.automaton: ahocorasick.Automaton | None = None
+        self._entries: list[tuple[int, int, int, tuple[tuple[str, bool, tuple[tuple[int, str | None, bool], ...]], ...]]] = []
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def add(self, raw: str, *, accents: str = "auto", loose: bool = False) -> int | None:
+        """Register a term; returns its id, or None if it normalises to nothing.
+
+        ``accents``: ``auto`` - a term written without diacritics matches any accents, one written
+        with diacritics matches those (or text typed without any); ``as_written`` - like auto, but
+        a term without diacritics matches only text without them ("cap" never matches "cấp");
+        ``strict`` - the accents as written, even where the text is typed without any;
+        ``any`` - any accents.
+        ``loose``: any punctuation between the words matches ("la coste" matches "la-coste").
+        """
+        norm = normalize_term(raw)
+        if not norm:
+            return None
+        folded = fold(norm)
+        if loose:
+            self._loose.add(folded)
+        form = None if accents == "any" or (accents == "auto" and folded == norm) else norm
+        strict = accents == "strict"
+        key = (norm if form is not None else folded, strict)
+        tid = self._ids.get(key)
+        if tid is None:
+            tid = len(self.texts)
+            self._ids[key] = tid
+            self.texts.append(key[0])
+            self._by_key.setdefault(folded, []).append((tid, form, strict))
+        return tid
+
+    def build(self) -> None:
+        """One automaton over word-padded keys: "rep 1:1" is stored as " rep 1 1 ", so raw matches
+        happen only at word boundaries of the scanned text (punctuation turned into spaces)."""
+        automaton = ahocorasick.Automaton()
+        by_scan: dict[str, list[tuple[str, bool, tuple[tuple[int, frozenset[str] | None, bool], ...]]]] = {}
+        pads: dict[str, tuple[int, int]] = {}
+        for folded, variants in self._by_key.items():
+            pad_l, pad_r = int(folded[0].isalnum()), int(folded[-1].isalnum())
+            scan_key = " " * pad_l + folded.translate(_BOUNDARY) + " " * pad_r
+            check = not folded.isalnum() and folded not in self._loose
+            with_forms = tuple((tid, None if f is None else tone_variants(f), st) for tid, f, st in variants)
+            by_scan.setdefault(scan_key, []).append((folded, check, with_forms))
+            pads[scan_key] = (pad_l, pad_r)
+        self._entries = []
+        for scan_key, cands in by_scan.items():
+            automaton.add_word(scan_key, len(self._entries))
+            self._entries.append((len(scan_key), *pads[scan_key], tuple(cands)))
+        if self._entries:
+            automaton.make_automaton()
+        self.automaton = automaton
+        logger.debug("term index: %d terms, %d folded keys", len(self.texts), len(self._entries))
+
+    def scan(
+        self, folded: str, text: str, seps: list[int] | None = None, kinds: list[int] | None = None
+    ) -> dict[int, list[tuple[int, int, int]]]:
+        """Term id -> spans ``(start, end, field kind)`` of whole-word matches in the normalised text.
+
+        ``seps`` are the positions of the field separators and ``kinds`` the kind of each field
+        (0 when not given); matches arrive in text order, so the field is tracked as we go.
+        """
+        found: dict[int, list[tuple[int, int, int]]] = {}
+        if not self._entries or self.automaton is None:
+            return found
+        entries = self._entries
+        seps = seps or []
+        kinds = kinds or [0]
+        field, kind = 0, kinds[0]
+        next_sep = seps[0] if seps else 1 << 62
+        padded = " " + folded.translate(_BOUNDARY) + " "
+        for end, key in self.automaton.iter(padded):
+            length, pad_l, pad_r, cands = entries[key]
+            start = end - length + pad_l  # in folded: padded has one extra leading space
+            stop = end - pad_r
+            while start > next_sep:
+                field += 1
+                kind = kinds[field]
+                next_sep = seps[field] if field < len(seps) else 1 << 62
+            for key_text, check, variants in cands:
+                if check and folded[start:stop] != key_text:  # "rep 1:1" is not "rep,1 1"
+                    continue
+                for tid, forms, strict in variants:
+                    if forms is not None:
+                        seen = text[start:stop]
+                        if seen not in forms and (
+                            strict or seen != folded[start:stop] or not typed_plain(text, folded, start, stop)
+                        ):
+                            continue
+                    spans = found.get(tid)
+                    if spans is None:
+                        found[tid] = [(start, stop, kind)]
+                    elif len(spans) < 32:  # enough evidence; bounds work on adversarial input
+                        spans.append((start, stop, kind))
+        return found
+
+
+class RegexIndex:
+    """RE2 patterns of all rules, prefiltered by one RE2 set over the folded text.
+
+    A pattern without diacritics runs on the folded text. A pattern written with diacritics runs
+    on the accent-preserving text and, folded, on the folded text, where a match counts only if
+    that stretch of the listing was typed without any diacritics ("xach tay nhat") - the regex
+    counterpart of keyword accent matching. All patterns are case-insensitive.
+    """
+
+    def __init__(self) -> None:
+        self.patterns: list[str] = []
+        self._acc: list[re2._Regexp | None] = []  # on the accent-preserving text
+        self._fold: list[re2._Regexp] = []  # on the folded text
+
+    @staticmethod
+    def _compile(pattern: str) -> re2._Regexp:
+        options = re2.Options()
+        options.case_sensitive = False
+        options.log_errors = False
+        options.max_mem = 32 << 20
+        return re2.compile(pattern.encode("utf-8"), options)
+
+    def add(self, pattern: str) -> int:
+        """Register a pattern; raises ``re2.error`` if RE2 cannot compile it."""
+        folded = fold_pattern(pattern)
+        acc = self._compile(pattern) if folded != pattern else None
+        fold_re = self._compile(folded)
+        self.patterns.append(pattern)
+        self._acc.append(acc)
+        self._fold.append(fold_re)
+        return len(self.patterns) - 1
+
+    def build(self, triggers: set[int] | None = None) -> None:
+        """One RE2 set of the folded form of the patterns that trigger rules (a superset prefilter
+        for both variants); the others (exclusions) only run for rules that are evaluated anyway.
+        The set gets a large DFA budget: with RE2's default the DFA cache thrashes on long texts."""
+        self._set: re2.Set | None = None
+        self._members = sorted(range(len(self.patterns)) if triggers is None else triggers)
+        if self._members:
+            options = re2.Options()
+            options.case_sensitive = False
+            options.log_errors = False
+            options.max_mem = 64 << 20
+            self._set = re2.Set.SearchSet(options)
+            for i in self._members:
+                self._set.Add(fold_pattern(self.patterns[i]).encode("utf-8"))
+            self._set.Compile()
+
+    def matching(self, folded_bytes: bytes) -> list[int]:
+        """Indices of trigger patterns that may match (one RE2 set pass over the folded text)."""
+        if self._set is None:
+            return []
+        found = self._set.Match(folded_bytes)
+        return [self._members[i] for i in found] if found else []
+
+    def spans(
+        self, index: int, text: str, folded: str, text_bytes: bytes, folded_bytes: bytes
+    ) -> list[tuple[int, int]]:
+        """Character spans of pattern ``index`` (see the class docstring)."""
+        acc = self._acc[index]
+        out: list[tuple[int, int]] = []
+        if acc is not None:
+            out.extend(_spans(acc, text_bytes))
+        for s, e in _spans(self._fold[index], folded_bytes):
+            if acc is None or typed_plain(text, folded, s, e):
+                out.append((s, e))
+        return sorted(set(out))[:16]
+
+
+def _spans(regex: re2._Regexp, data: bytes, limit: int = 16) -> list[tuple[int, int]]:
+    """Character spans of ``regex`` in UTF-8 ``data`` (byte offsets converted back)."""
+    out: list[tuple[int, int]] = []
+    ascii_only = data.isascii()
+    for m in regex.finditer(data):
+        s, e = m.span()
+        if e == s:
+            continue
+        if not ascii_only:
+            s, e = len(data[:s].decode("utf-8", "ignore")), len(data[:e].decode("utf-8", "ignore"))
+        out.append((s, e))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,423 @@
+"""Text normalisation for matching, with an offset map back to the original text.
+
+:func:`normalize` turns listing text into two aligned strings of equal length:
+
+* ``text``: NFC, lower case (Vietnamese-aware), zero-width and control characters removed,
+  stylised letters folded (NFKC: full-width, mathematical alphanumerics, circled letters),
+  homoglyphs folded (Cyrillic/Greek look-alikes), leetspeak undone inside alphabetic tokens
+  ("ch@nel", "d10r"; never "500ml", "1:1", "2024", "f1"), runs of single letters rejoined
+  ("f.a.k.e", "r e p", "v🔥a🔥p🔥e"), whitespace runs collapsed and teencode expanded
+  ("ko" → "không", "hàg" → "hàng", see :mod:`rules.textdata`). Diacritics are kept.
+* ``folded``: ``text`` without diacritics ("đ" → "d"), character for character.
+
+Every step that changes the length records its edits, so :meth:`NormText.to_original` maps any
+span of the normalised text back to a span of the original. Steps that keep the length are plain
+substitutions. The common case (ordinary Vietnamese text) runs on C-level string methods and
+pre-compiled regular expressions only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from rules.textdata import HOMOGLYPHS, LEET, PUNCTUATION, TEENCODE
+
+logger = logging.getLogger(__name__)
+
+SEPARATOR = "\x00"  # joins the fields of one listing; survives normalisation unchanged
+
+_RANGES = (
+    (0x80, 0x3040), (0xFB00, 0xFB50), (0xFE00, 0xFE70), (0xFF00, 0xFFF0),
+    (0x1D400, 0x1D800), (0x1F000, 0x1FB00), (0xE0000, 0xE0080), (0xE0100, 0xE01F0),
+)  # fmt: skip
+_GENERIC_MARKS = (
+    (0x300, 0x370),
+    (0x1AB0, 0x1B00),
+    (0x1DC0, 0x1E00),
+    (0x20D0, 0x2100),
+    (0xFE00, 0xFE10),
+    (0xFE20, 0xFE30),
+)
+_SYMBOL_LETTERS = ((0x1F170, 0x1F18A), (0x1F150, 0x1F16A), (0x1F1E6, 0x1F200))  # 🅰 🅐 🇦 -> a..z
+
+
+def _build_tables() -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """Return (map 1:1 after lower-casing, special pre-lower replacements, combining marks)."""
+    mapping: dict[str, str] = {}
+    special: dict[str, str] = {"\r": "", "İ": "i"}
+    marks: set[str] = set()
+    for start, stop in _RANGES:
+        for cp in range(start, stop):
+            c = chr(cp)
+            cat = unicodedata.category(c)
+            if cat in ("Mn", "Me", "Cf", "Cc") and cp > 0xFFFF:
+                mapping[c] = " "  # tags and supplementary variation selectors
+                continue
+            if cat in ("Mn", "Me"):
+                if any(lo <= cp < hi for lo, hi in _GENERIC_MARKS):
+                    marks.add(c)
+                continue  # script-specific marks (Thai, Devanagari...) belong to their letters
+            if cat in ("Cf", "Cc"):
+                special[c] = ""
+                continue
+            nf = unicodedata.normalize("NFKC", c)
+            if nf != c and len(nf) > 1:
+                inner = nf[1:-1] if len(nf) == 3 and nf[0] == "(" and nf[-1] == ")" else nf
+                if inner.isalnum() and cat[0] in "LNS":
+                    special[c] = "".join(HOMOGLYPHS.get(ch, ch) for ch in inner.lower())
+                elif c not in PUNCTUATION:
+                    mapping[c] = " "
+                continue
+            low = nf.lower() if len(nf.lower()) == 1 else nf
+            low = HOMOGLYPHS.get(low, low)
+            if low != c:
+                mapping[c] = low
+            elif cat in ("So", "Sk", "Co") and c != "°":
+                mapping[c] = " "
+    for first, last in _SYMBOL_LETTERS:
+        for cp in range(first, last):
+            mapping[chr(cp)] = chr(ord("a") + cp - first)
+    mapping.update(PUNCTUATION)
+    mapping["₫"] = "đ"
+    for c, v in HOMOGLYPHS.items():
+        mapping.setdefault(c, v)
+    # lower() runs first: keys it changes never occur, and identity entries would only cost time
+    mapping = {c: v for c, v in mapping.items() if c.lower() == c and v != c}
+    special.pop("\n", None)
+    special.pop("\t", None)
+    special.pop(SEPARATOR, None)
+    return mapping, special, marks
+
+
+def _char_class(chars: set[str] | dict[str, str]) -> str:
+    """A regex character class covering exactly ``chars``, compressed into ranges."""
+    cps = sorted(ord(c) for c in chars)
+    parts: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+_MAP, _SPECIAL, _MARKS = _build_tables()
+_MARK_CLASS = _char_class(_MARKS)
+_SPECIAL_HINT = re.compile(_char_class({c for c in _SPECIAL if ord(c) < 0x10000} | _MARKS))
+_SPECIAL_RE = re.compile(f"[^{_MARK_CLASS[1:-1]}]?{_MARK_CLASS}+|{_char_class(_SPECIAL)}")
+# Astral characters (emoji, mathematical letters) are matched as one range: sre is slow on long
+# lists of astral ranges. Characters the map does not know come back unchanged.
+_EXOTIC_RE = re.compile(
+    _char_class({c for c in _MAP if 0x7F < ord(c) < 0x10000 or c in "\t\x0b\x0c"})[:-1]
+    + "\U00010000-\U0010ffff]"
+)
+_WS_RE = re.compile(r"[ \n]{2,}")
+_TOKEN_RE = re.compile(r"[\w@$!]+")
+_SPLIT_RE = re.compile(r"(?<![\w@$])[^\W\d_](?:[ .\-_*+~']{1,3}[^\W\d_](?![\w@$])){2,}")
+_SPLIT_SEP = re.compile(r"[ .\-_*+~']+")
+_SPLIT_SEP_NOSPACE = re.compile(r"[.\-_*+~']+")
+_COMBINING_RE = re.compile(_MARK_CLASS)
+_FOLD_TABLE = {
+    cp: unicodedata.normalize("NFD", chr(cp))[0]
+    for cp in range(0xC0, 0x2000)
+    if unicodedata.normalize("NFD", chr(cp))[0].isascii() and len(unicodedata.normalize("NFD", chr(cp))) > 1
+} | {ord("đ"): "d", ord("Đ"): "D"}
+_LEET_CHARS = frozenset(LEET)
+_NON_LEET_DIGITS = frozenset("2689")
+
+_LETTER = "a-z\u00e0-\u1ef9"
+_LEET_HINT = re.compile(f"[0134578@$!](?<=[{_LETTER}].)|\\$(?=[{_LETTER}])")
+_SPLIT_HINT = re.compile(f"[ .\\-_*+~'][{_LETTER}][ .\\-_*+~']")
+_JAMO_RE = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+_SPECIAL_SUB = re.compile(_char_class(set(_SPECIAL) | _MARKS))
+_TEEN_KEYS = ahocorasick.Automaton()  # teencode keys, for the expansion pass
+_TEEN_HINTS = ahocorasick.Automaton()  # the same keys after a word boundary: does a text need the pass?
+for _key, _rep in TEENCODE.items():
+    _TEEN_KEYS.add_word(_key, (len(_key), _rep))
+    for _before in " \n\x00([{,.;:/-\"'":
+        _TEEN_HINTS.add_word(_before + _key, 1)
+_TEEN_KEYS.make_automaton()
+_TEEN_HINTS.make_automaton()
+
+
+class PassMap:
+    """The edits one normalisation step made: output spans back to input spans.
+
+    Built lazily: a step records its input and how to recompute its edits, and the arrays are
+    only made when a hit's span is mapped back (most listings have no hits).
+    """
+
+    __slots__ = ("in_s", "in_e", "out_s", "out_e", "_src", "_edits", "_out_len")
+
+    def __init__(
+        self, src: str = "", edits: Callable[[str], list[tuple[int, int, str]]] | None = None, out_len: int = 0
+    ) -> None:
+        self.in_s: list[int] = []
+        self.in_e: list[int] = []
+        self.out_s: list[int] = []
+        self.out_e: list[int] = []
+        self._src, self._edits, self._out_len = src, edits, out_len
+
+    def _build(self) -> None:
+        edits, self._edits = self._edits, None
+        assert edits is not None
+        shift = 0
+        for s, e, r in edits(self._src):
+            self.in_s.append(s)
+            self.in_e.append(e)
+            self.out_s.append(s + shift)
+            self.out_e.append(s + shift + len(r))
+            shift += len(r) - (e - s)
+        if len(self._src) + shift != self._out_len:  # pragma: no cover - NFC singletons next to marks
+            logger.debug("offset map approximated: edits give %d chars, output has %d", len(self._src) + shift, self._out_len)
+            self.in_s, self.in_e, self.out_s, self.out_e = [0], [len(self._src)], [0], [self._out_len]
+
+    def char_range(self, i: int) -> tuple[int, int]:
+        if self._edits is not None:
+            self._build()
+        k = bisect_right(self.out_s, i) - 1
+        if k < 0:
+            return i, i + 1
+        if i < self.out_e[k]:
+            return self.in_s[k], self.in_e[k]
+        d = self.in_e[k] + (i - self.out_e[k])
+        return d, d + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            a = self.char_range(start)[0]
+            return a, a
+        return self.char_range(start)[0], self.char_range(end - 1)[1]
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, PassMap]:
+    """Apply sorted, non-overlapping edits ``(start, end, replacement)``."""
+    pieces: list[str] = []
+    pos = 0
+    for s, e, r in edits:
+        pieces.append(text[pos:s])
+        pieces.append(r)
+        pos = e
+    pieces.append(text[pos:])
+    out = "".join(pieces)
+    return out, PassMap(text, lambda _src: edits, len(out))
+
+
+def _lazy(src: str, out: str, edits: Callable[[str], list[tuple[int, int, str]]]) -> PassMap:
+    return PassMap(src, edits, len(out))
+
+
+def _special_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _SPECIAL_RE.finditer(text):
+        chunk = m.group()
+        if len(chunk) == 1 and chunk in _SPECIAL:
+            edits.append((m.start(), m.end(), _SPECIAL[chunk]))
+            continue
+        composed = unicodedata.normalize("NFC", chunk)
+        rep = "".join(_SPECIAL.get(ch, ch) for ch in composed if ch not in _MARKS)
+        if rep != chunk:
+            edits.append((m.start(), m.end(), rep))
+    return edits
+
+
+def _deleet(tok: str) -> str | None:
+    """Undo leetspeak inside one alphabetic token, or None to leave it alone."""
+    if tok[0] == "@" or not _NON_LEET_DIGITS.isdisjoint(tok):
+        return None
+    letters = sum(1 for ch in tok if ch.isalpha())
+    if letters < 2:
+        return None
+    chars = list(tok)
+    n, i, changed = len(tok), 0, False
+    while i < n:
+        if tok[i] not in _LEET_CHARS:
+            i += 1
+            continue
+        j = i
+        while j < n and tok[j] in _LEET_CHARS:
+            j += 1
+        left = i > 0 and tok[i - 1].isalpha()
+        right = j < n and tok[j].isalpha()
+        run = tok[i:j]
+        if left and right:
+            ok = j - i <= 2 and ("!" not in run or (tok[i - 1].isascii() and tok[j].isascii()))
+        elif right:  # leading symbol: "$upreme" (digits first are sizes/units: "500ml", "3ce")
+            ok = run == "$"
+        elif left:  # trailing: "gucc1", "adida$" after a real word stem
+            ok = j - i == 1 and run in "1035$" and letters >= 3
+        else:
+            ok = False
+        if ok:
+            for k in range(i, j):
+                chars[k] = LEET[tok[k]]
+            changed = True
+        i = j
+    return "".join(chars) if changed else None
+
+
+def _leet(text: str) -> str:
+    first = _LEET_HINT.search(text)
+    if first is None:
+        return text
+    pieces: list[str] = []
+    pos = 0  # text[:pos] is already emitted; pos is always at a token boundary
+    for hint in _LEET_HINT.finditer(text, first.start()):
+        ts = hint.start()
+        if ts < pos:
+            continue
+        while ts > pos and (text[ts - 1].isalnum() or text[ts - 1] in "@$!_"):
+            ts -= 1
+        m = _TOKEN_RE.match(text, ts)
+        if m is None:  # pragma: no cover - the hint always starts a token character
+            continue
+        rep = _deleet(m.group())
+        pieces.append(text[pos:ts])
+        pieces.append(m.group() if rep is None else rep)
+        pos = m.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _rejoin(run: str) -> str:
+    """ "f.a.k.e" -> "fake", "r e p" -> "rep", "h.à.n.g x.á.c.h" -> "hàng xách" (spaces kept
+    between dotted words)."""
+    if run.strip(" ").count(" ") and _SPLIT_SEP_NOSPACE.search(run):
+        return " ".join(_SPLIT_SEP_NOSPACE.sub("", w) for w in run.split())
+    return _SPLIT_SEP.sub("", run)
+
+
+def _fold(text: str) -> str:
+    t = text.replace("đ", "d")
+    if t.isascii():
+        return t
+    nfd = unicodedata.normalize("NFD", t)
+    f = nfd.encode("ascii", "ignore").decode("ascii")
+    if len(f) == len(text):
+        return f
+    f = _COMBINING_RE.sub("", nfd)
+    if len(f) == len(text):
+        return f
+    return t.translate(_FOLD_TABLE)
+
+
+def fold(text: str) -> str:
+    """Diacritics-free form of already lower-cased text ("đ" → "d"), same length."""
+    return _fold(text)
+
+
+def fold_pattern(pattern: str) -> str:
+    """A regex pattern with its Latin letters' diacritics removed (regex syntax is ASCII)."""
+    return pattern.translate(_FOLD_TABLE)
+
+
+@dataclass(slots=True)
+class NormText:
+    original: str
+    text: str
+    folded: str
+    passes: tuple[PassMap, ...] = ()
+    changed: bool = True  # False: ``text`` is exactly ``original.lower()``
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the span of the original it came from."""
+        for pm in reversed(self.passes):
+            start, end = pm.span(start, end)
+        return start, end
+
+
+def _teen_edits(text: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for end, (length, rep) in _TEEN_KEYS.iter(text):
+        start, stop = end + 1 - length, end + 1
+        if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or (
+            stop < len(text) and (text[stop].isalnum() or text[stop] == "_")
+        ):
+            continue
+        found.append((start, stop, rep))
+    found.sort(key=lambda e: (e[0], e[0] - e[1]))  # leftmost, then longest
+    edits: list[tuple[int, int, str]] = []
+    for e in found:
+        if not edits or e[0] >= edits[-1][1]:
+            edits.append(e)
+    return edits
+
+
+def _special_fast(text: str) -> str:
+    """What applying :func:`_special_edits` gives, via whole-text NFC (C speed on NFD input)."""
+    if _JAMO_RE.search(text):  # Hangul jamo compose without marks: stay cluster by cluster
+        return _apply(text, _special_edits(text))[0]
+    out = unicodedata.normalize("NFC", text)
+    if _SPECIAL_HINT.search(out):
+        out = _SPECIAL_SUB.sub(lambda m: _SPECIAL.get(m.group(), ""), out)
+    return out
+
+
+def _ws_rep(m: re.Match[str]) -> str:
+    return "\n" if "\n" in m.group() else " "
+
+
+def _ws_edits(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), _ws_rep(m)) for m in _WS_RE.finditer(text)]
+
+
+def _split_rep(m: re.Match[str]) -> str:
+    return _rejoin(m.group())
+
+
+def _split_edits(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), _rejoin(m.group())) for m in _SPLIT_RE.finditer(text)]
+
+
+def _map_char(m: re.Match[str]) -> str:
+    return _MAP.get(m.group(), m.group())
+
+
+def normalize(original: str) -> NormText:
+    """Normalise one text for matching; see the module docstring."""
+    passes: list[PassMap] = []
+    t = original
+    if _SPECIAL_HINT.search(t):
+        out = _special_fast(t)
+        if out != t:
+            passes.append(_lazy(t, out, _special_edits))
+            t = out
+    t = t.lower()
+    changed = bool(passes)
+    if _EXOTIC_RE.search(t):
+        t = _EXOTIC_RE.sub(_map_char, t)
+        changed = True
+    if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
+        out = _WS_RE.sub(_ws_rep, t)
+        passes.append(_lazy(t, out, _ws_edits))
+        t = out
+    if _LEET_HINT.search(t):
+        out = _leet(t)
+        changed = changed or out != t
+        t = out
+    if _SPLIT_HINT.search(t):
+        out = _SPLIT_RE.sub(_split_rep, t)
+        if out != t:
+            passes.append(_lazy(t, out, _split_edits))
+            t = out
+    if next(_TEEN_HINTS.iter(" " + t), None) is not None:
+        edits = _teen_edits(t)
+        if edits:
+            t, pm = _apply(t, edits)
+            passes.append(pm)
+    return NormText(original, t, _fold(t), tuple(passes), changed or bool(passes))
+
+
+def normalize_term(term: str) -> str:
+    """Normalise a rule keyword the same way listing text is normalised (accents kept)."""
+    return normalize(term).text.strip()
