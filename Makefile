@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 # Re-install whenever the project's declared dependencies change.
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench install clean help
+.PHONY: demo test lint bench bench-review install clean help
 
 help:
 	@echo "make demo   - install, start the demo marketplace, crawl it, print flagged listings (ARGS=... for ecomwatch demo)"
 	@echo "make test   - install with test extras, run ruff and pytest (slow benchmarks excluded)"
-	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make bench  - run the storage, rules and crawl benchmarks in bench/"
+	@echo "make bench-review - seed 1,000,000 listings in PostgreSQL and load-test the review UI (slow)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,11 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/storage.py
-	@[ ! -f bench/rules.py ] || $(BIN)/python bench/rules.py
+	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/crawl.py
+
+bench-review: $(STAMP)
+	$(BIN)/python bench/review.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
