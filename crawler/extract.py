@@ -95,7 +95,7 @@ def summarize(listing: dict[str, Any], *, warnings: list[str] | None = None) -> 
         "original_price": listing.get("original_price"),
         "currency": listing.get("currency") or "VND",
         "brand": listing.get("brand"),
-        "sku": attributes.get("sku"),
+        "sku": attributes.get("sku") or _raw_sku(listing.get("raw")),
         "gtin": attributes.get("gtin"),
         "availability": attributes.get("availability"),
         "category": listing.get("category_path") or None,
@@ -125,6 +125,15 @@ def summarize(listing: dict[str, Any], *, warnings: list[str] | None = None) -> 
         "problems": problems,
         "warnings": warnings or [],
     }
+
+
+def _raw_sku(raw: Any) -> str | None:
+    """A marketplace's own SKU from the raw detail its page object kept (Tiki, Sendo ``sku_user``)."""
+    if not isinstance(raw, dict):
+        return None
+    detail = raw.get("detail") if isinstance(raw.get("detail"), dict) else raw
+    sku = detail.get("sku") or detail.get("sku_user")
+    return str(sku) if sku else None
 
 
 def _split(value: str | None) -> list[str]:

@@ -28,8 +28,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.pages import PageError, router
-from crawler.pages.lazada import Blocked
+from crawler.pages import Blocked, PageError, router
 from spiders.base import split_arg
 from spiders.webshop import WebshopPages
 

@@ -43,7 +43,7 @@ def truthy(value: Any) -> bool:
 class WebshopPages(EcomwatchSpider):
     """Reading product and shop pages with the generic page object; shared by ``webshop`` and ``urls``."""
 
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings = {
         "ROBOTSTXT_OBEY": True,
         "DEFAULT_REQUEST_HEADERS": HTML_HEADERS,
     }

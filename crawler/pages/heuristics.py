@@ -12,7 +12,7 @@ from parsel import Selector
 from w3lib.html import remove_tags_with_content
 
 from crawler.normalize import clean_text, fold, normalize_location
-from crawler.pages.values import absolute_url, availability, currency_in_text, text_of, to_price
+from crawler.pages.values import absolute_url, availability, currency_in_text, image_urls, text_of, to_price
 
 _NOT_VISIBLE = (
     "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template or ancestor::svg"
@@ -59,7 +59,8 @@ def page_fields(selector: Selector, base_url: str) -> dict[str, Any]:
         f"//*[contains({_CSS_LOWER}, 'availability') or contains({_CSS_LOWER}, 'stock') or "
         f"contains({_CSS_LOWER}, 'inventory') or contains({_CSS_LOWER}, 'status')][not({_ELSEWHERE})]//text()"
     ).getall()
-    stock += [m["value"] for t in selector.xpath("//body//text()").getall() if (m := _STOCK_LINE.search(t))]
+    shown = _STOCK_LINE.search("\n".join(visible_lines(selector)))
+    stock += [shown["value"]] if shown else []
     description = selector.xpath(
         "//*[@id='description' or @id='tab-description' or contains(@class, 'product-description') or "
         "contains(@class, 'product-content') or contains(@class, 'woocommerce-product-details__short-description')]"
@@ -75,13 +76,13 @@ def page_fields(selector: Selector, base_url: str) -> dict[str, Any]:
         else "",
         "meta_description": clean_text(selector.xpath("//meta[@name='description']/@content").get()),
         "category": " > ".join(breadcrumbs(selector, title)),
-        "images": [
-            absolute_url(src, base_url)
-            for src in selector.xpath(
+        "images": image_urls(
+            selector.xpath(
                 "//*[contains(@class, 'product-image') or contains(@class, 'product-gallery') or "
-                "contains(@class, 'product__media')]//img/@src"
-            ).getall()[:5]
-        ],
+                "contains(@class, 'product__media')]//img/@*[name()='data-src' or name()='src']"
+            ).getall(),
+            base_url,
+        )[:5],
     }
 
 
@@ -99,16 +100,20 @@ def _title(selector: Selector) -> str | None:
 
 
 def _price_text(selector: Selector) -> str | None:
-    """The first price-looking text in a ``*price*`` element that is not struck through, else after the h1."""
-    candidates = selector.xpath(
-        f"//*[contains({_CSS_LOWER}, 'price') and not({_old_classes()})][not({_ELSEWHERE})]"
-        "[not(ancestor-or-self::del or ancestor-or-self::s or ancestor-or-self::strike)]/text()"
-    ).getall()
+    """The first price-looking text in a ``*price*`` element that is not struck through, else after the h1.
+    An element's text is joined without spaces: "450.000<span>₫</span>" is one price."""
+    struck = f"ancestor-or-self::del or ancestor-or-self::s or ancestor-or-self::strike or ancestor-or-self::*[{_old_classes()}]"
+    candidates = [
+        "".join(element.xpath(f".//text()[not({struck})]").getall())
+        for element in selector.xpath(
+            f"//*[contains({_CSS_LOWER}, 'price') and not({_old_classes()})][not({_ELSEWHERE})][not({struck})]"
+        )
+    ]
     candidates += selector.xpath(
         f"//h1/following::text()[not({_NOT_VISIBLE})][not(ancestor::del or ancestor::s or ancestor::strike)]"
     ).getall()[:200]
     for text in candidates:
-        match = _PRICE_TEXT.search(text)
+        match = _PRICE_TEXT.search(text.replace("\u00a0", " "))
         if match:
             return match.group(0)
     return None

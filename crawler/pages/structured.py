@@ -12,8 +12,9 @@ from typing import Any
 from lxml import html as lxml_html
 from parsel import Selector
 
+from crawler.normalize import clean_text, fold
+from crawler.pages import html_to_text
 from crawler.pages.lenient_json import loads_lenient
-from crawler.pages.tiki import html_to_text
 from crawler.pages.values import (
     availability,
     currency_of,
@@ -26,6 +27,7 @@ from crawler.pages.values import (
 )
 
 PRODUCT_TYPES = frozenset({"product", "productgroup", "individualproduct", "productmodel", "someproducts"})
+LIST_TYPES = frozenset({"itemlist", "offercatalog", "breadcrumblist", "searchresultspage", "collectionpage"})
 PLACE_TYPES = ("organization", "store", "localbusiness", "onlinestore", "corporation", "place")
 _GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn")
 _LIST_PRICE_TYPES = ("listprice", "strikethroughprice", "msrp")
@@ -68,12 +70,40 @@ def json_ld_documents(selector: Selector) -> list[Any]:
 
 
 def products_in(documents: list[Any]) -> list[dict[str, Any]]:
-    """Product nodes, outermost first (a ProductGroup before its variants)."""
+    """The outermost Product nodes (a ProductGroup, not its variants), leaving out products listed in an
+    ``ItemList``/``OfferCatalog`` (a category page's cards) or mentioned as related to another."""
     found: list[dict[str, Any]] = []
-    for node in walk(documents):
-        if type_names(node) & PRODUCT_TYPES and not any(node is f for f in found):
-            found.append(node)
+    _collect_products(documents, found, 0)
     return found
+
+
+def _collect_products(value: Any, found: list[dict[str, Any]], depth: int) -> None:
+    if depth > 12:
+        return
+    if isinstance(value, list):
+        for item in value:
+            _collect_products(item, found, depth + 1)
+    elif isinstance(value, dict):
+        kinds = type_names(value)
+        if kinds & PRODUCT_TYPES:
+            found.append(value)
+            return
+        if kinds & LIST_TYPES:
+            return
+        for key, item in value.items():
+            if isinstance(item, dict | list) and key != "@context":
+                _collect_products(item, found, depth + 1)
+
+
+def main_product(products: list[dict[str, Any]], title: str | None) -> dict[str, Any] | None:
+    """The page's product: the only one, else the one named like the page's title (None: a listing)."""
+    names = {fold(name_of(p.get("name")) or "") for p in products}
+    if len(products) <= 1 or len(names) == 1:  # one product, or the same one described twice by two plugins
+        return products[0] if products else None
+    wanted = fold(clean_text(title)) if title else ""
+    named = [p for p in products if wanted and fold(name_of(p.get("name")) or "") == wanted]
+    named = named or [p for p in products if wanted and wanted in fold(name_of(p.get("name")) or "")]
+    return named[0] if named else None
 
 
 def places_in(documents: list[Any]) -> list[dict[str, Any]]:
@@ -162,7 +192,9 @@ def product_fields(node: dict[str, Any], base_url: str) -> dict[str, Any]:
         (o, to_price(first(o.get("price"), o.get("lowPrice"), _spec_price(o)), _currency(o))) for o in offers
     ]
     priced = [(o, p) for o, p in priced if p is not None]
-    offer, price = min(priced, key=lambda pair: pair[1]) if priced else (offers[0] if offers else {}, None)
+    offer, price = (
+        min(priced, key=lambda pair: pair[1] or 0) if priced else (offers[0] if offers else {}, None)
+    )
     gtin = first(*(node.get(k) for k in _GTIN_KEYS))
     return {
         "title": name_of(node.get("name")),

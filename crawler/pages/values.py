@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from crawler.normalize import clean_text, fold, parse_price_text
-from crawler.pages.tiki import html_to_text
+from crawler.pages import html_to_text
 
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")

@@ -36,6 +36,7 @@ SOURCE = "webshop"
 LAYERS = ("json-ld", "microdata", "rdfa", "opengraph", "blob", "page")
 FIELDS = ("title", "description", "brand", "sku", "gtin", "availability", "images", "category", "rating")
 _END_OF_PAGE = re.compile(r"</(?:html|body)\s*>", re.I)
+_CLOSING_TAGS = re.compile(r"</(?:html|body)\s*>", re.I)
 _OG_PRODUCT_TYPES = {"product", "og:product", "product.item", "product.group", "products"}
 
 __all__ = ["SOURCE", "PartialPage", "ShopLinks", "is_product_url", "parse_product", "read_page", "shop_links"]
@@ -53,7 +54,9 @@ def read_page(body: bytes | str, *, url: str, allow_partial: bool = False) -> Se
         raise PageError(f"{url}: not an HTML page")
     if not allow_partial and not _END_OF_PAGE.search(text, max(0, len(text) - 65536)):
         raise PartialPage(f"{url}: the page ends before </body></html> ({len(text)} characters): truncated?")
-    return Selector(text=text, base_url=url)
+    # libxml2 drops whatever follows </html> (footers and scripts broken CMSs emit there); browsers
+    # keep it in the body. Without the closing tags the parser closes them at the end instead.
+    return Selector(text=_CLOSING_TAGS.sub("", text), base_url=url)
 
 
 def parse_product(
@@ -129,10 +132,11 @@ def _layers(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(layer name, fields) for each layer that found this page's product, in priority order."""
     layers: list[tuple[str, dict[str, Any]]] = []
+    og_title = _og(structured.opengraph(selector), "og:title")
     for name, items in documents.items():
-        products = structured.products_in(items)
-        if products:
-            layers.append((name, structured.product_fields(products[0], url)))
+        product = structured.main_product(structured.products_in(items), page["title"] or og_title)
+        if product is not None:
+            layers.append((name, structured.product_fields(product, url)))
     og = structured.opengraph(selector)
     if _og(og, "og:type", "").lower() in _OG_PRODUCT_TYPES or _og(
         og, "product:price:amount", "og:price:amount"
