@@ -159,11 +159,14 @@ def extract_contacts(text: str, *, links: list[str] | tuple[str, ...] = ()) -> C
     return contacts
 
 
-def contact_attributes(contacts: Contacts) -> dict[str, str]:
-    """Contacts as listing attributes (comma-joined) until listings have a contacts field of their own."""
-    found = {
-        "contact_phones": contacts.phones,
-        "contact_zalo": contacts.zalo,
-        "contact_links": contacts.links,
-    }
-    return {key: ",".join(values) for key, values in found.items() if values}
+def merge_contacts(*found: dict[str, list[str]] | Contacts) -> dict[str, list[str]]:
+    """Contacts as a listing stores them ({"phones": [...], "zalo": [...], "links": [...]}), merged, de-duplicated."""
+    merged: dict[str, list[str]] = {}
+    for contacts in found:
+        data = contacts if isinstance(contacts, dict) else {
+            "phones": contacts.phones, "zalo": contacts.zalo, "links": contacts.links,
+        }  # fmt: skip
+        for key, values in data.items():
+            if values:
+                merged[key] = list(dict.fromkeys([*merged.get(key, []), *values]))
+    return merged

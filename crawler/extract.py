@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from crawler.contacts import extract_contacts
+from crawler.contacts import extract_contacts, merge_contacts
 from crawler.items import Listing
 from crawler.normalize import normalize_location
 from crawler.pages import PageError, router, webshop
@@ -79,8 +79,8 @@ def summarize(listing: dict[str, Any], *, warnings: list[str] | None = None) -> 
     attributes = dict(listing.get("attributes") or {})
     seller = listing.get("seller") or {}
     location = normalize_location(listing.get("shop_location") or seller.get("location"))
-    contacts = extract_contacts(f"{listing.get('title') or ''}\n{listing.get('description') or ''}")
-    phones = _split(attributes.get("contact_phones")) or contacts.phones
+    text = "\n".join(str(listing.get(k) or "") for k in ("title", "description", "shop_name"))
+    contacts = merge_contacts(listing.get("contacts") or {}, extract_contacts(text))
     try:
         Listing.model_validate(listing)
         problems: list[str] = []
@@ -113,12 +113,8 @@ def summarize(listing: dict[str, Any], *, warnings: list[str] | None = None) -> 
         },
         "description": listing.get("description") or "",
         "images": listing.get("images") or [],
-        "contacts": {
-            "phones": phones,
-            "zalo": _split(attributes.get("contact_zalo")) or contacts.zalo,
-            "links": _split(attributes.get("contact_links")) or contacts.links,
-        },
-        "attributes": {k: v for k, v in attributes.items() if not k.startswith("contact_")},
+        "contacts": {key: contacts.get(key, []) for key in ("phones", "zalo", "links")},
+        "attributes": attributes,
         "extracted_from": (listing.get("raw") or {}).get("extracted_from")
         if listing.get("source") == "webshop"
         else None,
@@ -134,10 +130,6 @@ def _raw_sku(raw: Any) -> str | None:
     detail = raw.get("detail") if isinstance(raw.get("detail"), dict) else raw
     sku = detail.get("sku") or detail.get("sku_user")
     return str(sku) if sku else None
-
-
-def _split(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
 
 
 def _text(value: Any) -> str | None:

@@ -56,6 +56,8 @@ class Listing(BaseModel):
     rating: float | None = Field(default=None, ge=0, le=5)
     images: list[str] = Field(default_factory=list)
     attributes: dict[str, str] = Field(default_factory=dict)
+    # phones (+84…), zalo, links found in the title, description, shop name or page (for seller linking)
+    contacts: dict[str, list[str]] = Field(default_factory=dict)
     crawled_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     raw_ref: str | None = None
     raw: dict[str, Any] | None = None

@@ -115,6 +115,8 @@ class Listing(Base):
     rating: Mapped[float | None] = mapped_column(Float)
     images: Mapped[list[str]] = mapped_column(JSONType, default=list)
     attributes: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    # {"phones": ["+84…"], "zalo": [...], "links": [...]}: for linking sellers across sources
+    contacts: Mapped[dict[str, list[str]]] = mapped_column(JSONType, default=dict)
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     raw_ref: Mapped[str | None] = mapped_column(String(2048))
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -42,6 +42,7 @@ from storage.models import (
     RulePackVersion,
     Seller,
     Source,
+    UTCDateTime,
     utcnow,
 )
 
@@ -55,10 +56,11 @@ _IN_CHUNK = 500
 
 
 def _insert(session: Session, table: Any) -> Any:
-    # The Core table, not the mapped class: an ORM bulk INSERT splits a batch into one executemany per
-    # run of rows with the same None-valued columns (hundreds of round trips for a batch of 500).
-    table = getattr(table, "__table__", table)
-    return (postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert)(table)
+    # dml_strategy="raw": one Core executemany per statement. The ORM's default "bulk" strategy splits a
+    # batch into one executemany per run of rows with the same None-valued columns (hundreds of round
+    # trips for a batch of 500). The statement stays ORM-enabled, so the session still autoflushes.
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    return insert(table).execution_options(dml_strategy="raw")
 
 
 def _dialect(session: Session) -> str:
@@ -206,6 +208,7 @@ def _listing_row(
         "rating": item.rating,
         "images": item.images,
         "attributes": item.attributes,
+        "contacts": item.contacts,
         "raw": item.raw,
         "raw_ref": item.raw_ref,
         "content_hash": digest,
@@ -219,7 +222,7 @@ def _listing_row(
 _UPDATED_ON_CONFLICT = (
     "url", "title", "description", "price", "original_price", "currency", "category_path", "brand",
     "shop_name", "shop_location", "province", "province_legacy", "is_abroad", "is_official_shop",
-    "sold_count", "rating", "images", "attributes", "raw", "raw_ref", "content_hash", "risk_score",
+    "sold_count", "rating", "images", "attributes", "contacts", "raw", "raw_ref", "content_hash", "risk_score",
     "crawled_at", "last_seen_at",
 )  # fmt: skip
 
@@ -230,23 +233,32 @@ def _existing_listings(
     """(id, content hash) of the stored listings among ``keys``.
 
     ``source_id IN (…) AND external_id IN (…)`` is an index search on SQLite (a row-value IN is a full
-    scan); the few extra rows it can match are dropped here. Core columns: no ORM loading per row.
+    scan); the few extra rows it can match are dropped here. The query is compiled once per chunk size.
     """
-    table = Listing.__table__
     wanted = set(keys)
     found: dict[tuple[int, str], tuple[int, str]] = {}
     conn = session.connection()
     for chunk in _chunks(keys):
-        rows = conn.execute(
-            select(table.c.source_id, table.c.external_id, table.c.id, table.c.content_hash).where(
-                table.c.source_id.in_(sorted({k[0] for k in chunk})),
-                table.c.external_id.in_([k[1] for k in chunk]),
-            )
-        )
-        for source_id, external_id, listing_id, digest in rows:
+        source_ids_ = sorted({k[0] for k in chunk})
+        sql, order = _existing_listings_sql(conn.dialect, len(source_ids_), len(chunk))
+        values = dict(zip((f"s{i}" for i in range(len(source_ids_))), source_ids_, strict=True))
+        values.update(zip((f"e{i}" for i in range(len(chunk))), (k[1] for k in chunk), strict=True))
+        params = tuple(values[name] for name in order) if order else values
+        for source_id, external_id, listing_id, digest in conn.exec_driver_sql(sql, params).all():
             if (source_id, external_id) in wanted:
                 found[(source_id, external_id)] = (listing_id, digest)
     return found
+
+
+@lru_cache(maxsize=64)
+def _existing_listings_sql(dialect: Dialect, sources: int, keys: int) -> tuple[str, list[str] | None]:
+    table = Listing.__table__
+    stmt = select(table.c.source_id, table.c.external_id, table.c.id, table.c.content_hash).where(
+        table.c.source_id.in_([bindparam(f"s{i}") for i in range(sources)]),
+        table.c.external_id.in_([bindparam(f"e{i}") for i in range(keys)]),
+    )
+    compiled = stmt.compile(dialect=dialect)
+    return compiled.string, compiled.positiontup
 
 
 def upsert_listings(
@@ -283,6 +295,7 @@ def upsert_listings(
     db_keys = [(sources[k[0]], k[1]) for k in unique]
     before = _existing_listings(session, db_keys)
     sql, encoders = _sqlite_upsert_listings_sql(session.get_bind().dialect, tuple(rows[0]))
+    encoders = _memoise_timestamps(encoders)
     session.connection().exec_driver_sql(
         sql, [tuple([row[n] if enc is None else enc(row[n]) for n, enc in encoders]) for row in rows]
     )
@@ -321,6 +334,29 @@ def _sqlite_upsert_listings_sql(
         raise RuntimeError(f"listing upsert binds {order}, expected {sorted(names)}")
     return compiled.string, [
         (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order
+    ]
+
+
+def _memoise_timestamps(
+    encoders: list[tuple[str, Callable[[Any], Any] | None]],
+) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """One encoding per distinct timestamp in a batch: a row's three timestamps are usually one value."""
+    memo: dict[datetime, Any] = {}
+
+    def wrap(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def cached(value: Any) -> Any:
+            try:
+                return memo[value]
+            except KeyError:
+                memo[value] = out = encode(value)
+                return out
+
+        return cached
+
+    table = Listing.__table__
+    return [
+        (name, wrap(enc) if enc is not None and isinstance(table.c[name].type, UTCDateTime) else enc)
+        for name, enc in encoders
     ]
 
 
@@ -445,13 +481,16 @@ def upsert_flags(session: Session, flags: Sequence[FlagRow], *, rule_pack_versio
     if not unique:
         return 0
     keys = list(unique)
+    # By listing id (an index search; a row-value IN scans the whole flag index on SQLite), then by rule.
+    wanted = set(keys)
     existing: set[tuple[int, str]] = set()
-    for chunk in _chunks(keys):
+    for chunk in _chunks(sorted({k[0] for k in keys})):
         existing.update(
             (listing_id, rule_id)
             for listing_id, rule_id in session.execute(
-                select(Flag.listing_id, Flag.rule_id).where(tuple_(Flag.listing_id, Flag.rule_id).in_(chunk))
+                select(Flag.listing_id, Flag.rule_id).where(Flag.listing_id.in_(chunk))
             )
+            if (listing_id, rule_id) in wanted
         )
     now = utcnow()
     rows = [
@@ -622,7 +661,11 @@ def supersede_flags(session: Session, pairs: Sequence[tuple[int, str]], *, rule_
     for chunk in _chunks(list(pairs)):
         result = session.execute(
             update(Flag)
-            .where(tuple_(Flag.listing_id, Flag.rule_id).in_(chunk), Flag.status.in_(("new", "in_review")))
+            .where(
+                Flag.listing_id.in_({k[0] for k in chunk}),  # lets SQLite search by listing, not scan
+                tuple_(Flag.listing_id, Flag.rule_id).in_(chunk),
+                Flag.status.in_(("new", "in_review")),
+            )
             .values(status="superseded", rule_pack_version_id=rule_pack_version_id, updated_at=utcnow())
         )
         count += result.rowcount or 0

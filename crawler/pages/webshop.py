@@ -4,7 +4,7 @@ Layers are read in order and merged field by field, the first layer that has a f
 JSON-LD → microdata/RDFa → OpenGraph → framework blobs (``__NEXT_DATA__``, Shopify/Haravan/Sapo product
 JSON, WooCommerce variations) → visible-page heuristics (h1, a price shown in ₫/đ/VND, meta description).
 The price and its currency always come from the same layer. The seller is the site (its domain, named
-by ``og:site_name``); contacts found on the page go into ``attributes`` (``contact_phones`` …).
+by ``og:site_name``); contacts found on the page (phones, Zalo, social links) go into ``contacts``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from crawler.contacts import contact_attributes, extract_contacts
+from crawler.contacts import extract_contacts, merge_contacts
 from crawler.pages import PageError, blobs, heuristics, structured
 from crawler.pages.heuristics import ShopLinks, is_product_url, shop_links, without_tracking
 from crawler.pages.values import (
@@ -98,13 +98,13 @@ def parse_product(
     contacts = extract_contacts(
         "\n".join([merged["title"] or "", description, *lines]), links=_hrefs(selector)
     )
-    attributes.update(contact_attributes(contacts))
     return {
         "source": SOURCE,
         "external_id": site["external_id"],
         "url": site["url"],
         "title": merged["title"],
         "description": description,
+        "contacts": merge_contacts(contacts),
         "price": price,
         "original_price": original_price,
         "currency": currency,

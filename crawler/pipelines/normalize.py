@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.contacts import extract_contacts, merge_contacts
 from crawler.items import Listing
 from crawler.normalize import clean_text, normalize_location
 
@@ -15,13 +16,18 @@ def normalize_listing(listing: Listing) -> Listing:
     seller = listing.seller
     if seller is not None:
         seller = seller.model_copy(update={"name": clean_text(seller.name) or None})
+    title = clean_text(listing.title)
+    description = clean_text(listing.description, multiline=True)
+    shop_name = clean_text(listing.shop_name) or (seller.name if seller else None)
+    found = extract_contacts("\n".join(part for part in (title, description, shop_name) if part))
     return listing.model_copy(
         update={
-            "title": clean_text(listing.title),
-            "description": clean_text(listing.description, multiline=True),
+            "title": title,
+            "description": description,
+            "contacts": merge_contacts(listing.contacts, found),
             "category_path": clean_text(listing.category_path),
             "brand": clean_text(listing.brand) or None,
-            "shop_name": clean_text(listing.shop_name) or (seller.name if seller else None),
+            "shop_name": shop_name,
             "shop_location": location.written,
             "province": location.province,
             "province_legacy": location.province_legacy,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.contacts import Contacts, contact_attributes, extract_contacts, find_phones, normalize_link
+from crawler.contacts import Contacts, extract_contacts, find_phones, merge_contacts, normalize_link
 
 PHONES = [
     # (text, phones)
@@ -84,10 +84,8 @@ def test_extract_contacts(text: str, hrefs: list[str], expected: Contacts) -> No
     assert extract_contacts(text, links=hrefs) == expected
 
 
-def test_contact_attributes_are_comma_joined_and_only_present_when_found() -> None:
-    contacts = Contacts(["+84909123456", "+84912345678"], [], ["https://t.me/x"])
-    assert contact_attributes(contacts) == {
-        "contact_phones": "+84909123456,+84912345678",
-        "contact_links": "https://t.me/x",
-    }
-    assert contact_attributes(Contacts()) == {} and not Contacts()
+def test_merge_contacts_keeps_order_drops_duplicates_and_empty_kinds() -> None:
+    page = Contacts(["+84909123456", "+84912345678"], [], ["https://t.me/x"])
+    merged = merge_contacts({"phones": ["+84912345678"], "zalo": []}, page)
+    assert merged == {"phones": ["+84912345678", "+84909123456"], "links": ["https://t.me/x"]}
+    assert merge_contacts(Contacts()) == {} and not Contacts()

@@ -12,12 +12,13 @@ from storage.models import Base
 
 REVIEW_TABLES = {"app_user", "user_session", "review", "audit_log", "tip"}
 PREVIOUS = "c20ea2c531e2"
+REVIEW_UI = "3db05ab02168"
 
 
-def test_one_head_on_top_of_the_initial_schema() -> None:
+def test_one_head_and_the_review_migration_on_top_of_the_initial_schema() -> None:
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(scripts.get_heads()) == 1
-    assert scripts.get_revision(scripts.get_current_head()).down_revision == PREVIOUS  # type: ignore[union-attr]
+    assert scripts.get_revision(REVIEW_UI).down_revision == PREVIOUS  # type: ignore[union-attr]
 
 
 def test_upgrade_to_head_without_drift_and_back(db_url: str) -> None:

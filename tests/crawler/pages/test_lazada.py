@@ -61,6 +61,7 @@ def test_list_item_in_listing_terms() -> None:
         "images": ["https://vn-live-01.slatic.net/p/5f0d7b6a7e1c2b3a4d5e6f708192a3b4.jpg",
                    "https://vn-live-01.slatic.net/p/0a1b2c3d4e5f60718293a4b5c6d7e8f9.jpg"],
         "attributes": {},
+        "contacts": {},
         "crawled_at": "2026-11-27T08:00:00Z",
         "raw_ref": None,
     }  # fmt: skip

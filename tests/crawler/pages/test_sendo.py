@@ -50,6 +50,7 @@ def test_search_item_in_listing_terms() -> None:
         "rating": 4.9,
         "images": ["https://media3.scdn.vn/img4/2021/11_08/a1b2c3d4e5f6a7b8c9d0_simg_de2fe0_250x250_maxb.jpg"],
         "attributes": {},
+        "contacts": {},
         "crawled_at": "2026-11-27T08:00:00Z",
         "raw_ref": None,
     }  # fmt: skip

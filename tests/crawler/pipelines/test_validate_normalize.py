@@ -73,3 +73,20 @@ def test_abroad_seller(crawler) -> None:  # type: ignore[no-untyped-def]
     listing = Listing.model_validate(GOOD | {"shop_location": "Nước ngoài"})
     out = NormalizePipeline.from_crawler(crawler).process_item(listing)
     assert out.is_abroad and out.province is None
+
+
+def test_contacts_from_title_description_and_shop_name_are_merged(crawler) -> None:  # type: ignore[no-untyped-def]
+    listing = Listing.model_validate(
+        GOOD
+        | {
+            "description": "Inbox zalo 0909.123.456 hoặc t.me/khojet",
+            "shop_name": "Kho Jet 0912 345 678",
+            "contacts": {"links": ["https://facebook.com/khojet"]},
+        }
+    )
+    out = NormalizePipeline.from_crawler(crawler).process_item(listing)
+    assert out.contacts == {
+        "links": ["https://facebook.com/khojet", "https://t.me/khojet"],
+        "phones": ["+84909123456", "+84912345678"],
+        "zalo": ["+84909123456"],
+    }
