@@ -85,10 +85,13 @@ def _spelled(run: str) -> str:
     return "".join(_DIGIT_WORDS[w] for w in re.findall(r"\w+", fold(run)) if w in _DIGIT_WORDS)
 
 
-def find_phones(text: str) -> list[str]:
-    """Every Vietnamese phone number in ``text``, normalised, in order of appearance, once each."""
+def find_phones(text: str, *, plain: str | None = None) -> list[str]:
+    """Every Vietnamese phone number in ``text``, normalised, in order of appearance, once each.
+
+    ``plain``: ``text`` already passed through :func:`_plain`, when the caller has it."""
     found: list[str] = []
-    plain = _plain(text)
+    if plain is None:
+        plain = _plain(text)
     for match in _RUN.finditer(plain):
         if _NOT_A_PHONE.search(fold(plain[max(0, match.start() - 40) : match.start()])):
             continue
@@ -135,8 +138,9 @@ def normalize_link(raw: str) -> str | None:
 
 def extract_contacts(text: str, *, links: list[str] | tuple[str, ...] = ()) -> Contacts:
     """Phones, Zalo and social links in ``text`` and in link targets (``href``s: tel:, zalo.me, …)."""
-    contacts = Contacts(phones=find_phones(text))
-    zalo_phones = [p for m in _ZALO_LABEL.finditer(_plain(text)) for p in find_phones(m.group(1))]
+    plain = _plain(text)
+    contacts = Contacts(phones=find_phones(text, plain=plain))
+    zalo_phones = [p for m in _ZALO_LABEL.finditer(plain) for p in find_phones(m.group(1))]
     for target in [*links, *(m.group(0) for m in _LINK.finditer(text))]:
         if target.lower().startswith("tel:"):
             contacts.phones.extend(find_phones(target[4:]))

@@ -11,16 +11,16 @@ import unicodedata
 from dataclasses import dataclass
 
 _WS = re.compile(r"\s+")
-_CONTROL = dict.fromkeys(c for c in range(0x20) if chr(c) not in "\t\n\r") | dict.fromkeys(
-    [0x7F, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
-)
+# control characters (but tab and line breaks) and zero-width characters
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str:
     """NFC, control and zero-width characters removed, whitespace collapsed."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFC", value).translate(_CONTROL)
+    text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    text = _CONTROL.sub("", text)
     if multiline:
         lines = (_WS.sub(" ", line).strip() for line in text.splitlines())
         return "\n".join(line for line in lines if line)
