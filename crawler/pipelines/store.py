@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_to_future
 from sqlalchemy.exc import DBAPIError, OperationalError
+from twisted.internet import threads
 
 from crawler.items import Listing
 from storage import repositories as repo
@@ -43,6 +46,7 @@ class StorePipeline:
         self.spider_name = spider_name
         self.spider_args = spider_args or {}
         self.buffer: list[Listing] = []
+        self.write_lock = threading.Lock()
         self.run_id: int | None = None
         self.pack_version_id: int | None = None
         self.engine = make_engine(url)
@@ -75,10 +79,13 @@ class StorePipeline:
             self.run_id = repo.start_crawl_run(session, self.spider_name, self.spider_args)
         self.stats.set_value("ecomwatch/crawl_run_id", self.run_id)
 
-    def process_item(self, item: Listing) -> Listing:
+    async def process_item(self, item: Listing) -> Listing:
         self.buffer.append(item)
         if len(self.buffer) >= self.batch_size:
-            self.flush()
+            batch, self.buffer = self.buffer, []
+            # The write runs in a thread so the reactor keeps downloading and parsing meanwhile;
+            # the item that filled the batch waits for it (back-pressure), the others do not.
+            await deferred_to_future(threads.deferToThread(self.write_batch, batch))
         return item
 
     def close_spider(self) -> None:
@@ -101,9 +108,16 @@ class StorePipeline:
     # --- writing -----------------------------------------------------------------------------
 
     def flush(self) -> None:
-        if not self.buffer:
-            return
-        batch, self.buffer = self.buffer, []
+        if self.buffer:
+            batch, self.buffer = self.buffer, []
+            self.write_batch(batch)
+
+    def write_batch(self, batch: list[Listing]) -> None:
+        """Write one batch (retrying a database that hiccups), or spool it. One batch at a time."""
+        with self.write_lock:
+            self._write_with_retries(batch)
+
+    def _write_with_retries(self, batch: list[Listing]) -> None:
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 self.write(batch)
