@@ -50,8 +50,16 @@ INNOCENT = [
     "Hỗ trợ tăng sức đề kháng. Sản phẩm này không phải là thuốc.",
 ]
 DETAILS = [
-    "kích thước 20x30cm", "trọng lượng 500g", "dung tích 1.5 lít", "màu be, xám, hồng pastel", "pin 5000mAh",
-    "chất liệu cotton 100%", "xuất xứ Việt Nam", "bảo hành 6 tháng", "phù hợp bé từ 3 tuổi", "công suất 1200W",
+    "kích thước 20x30cm",
+    "trọng lượng 500g",
+    "dung tích 1.5 lít",
+    "màu be, xám, hồng pastel",
+    "pin 5000mAh",
+    "chất liệu cotton 100%",
+    "xuất xứ Việt Nam",
+    "bảo hành 6 tháng",
+    "phù hợp bé từ 3 tuổi",
+    "công suất 1200W",
 ]
 RISKY = [
     "Hàng xách tay Nhật, không hóa đơn, giá tốt cho khách sỉ.",
@@ -74,12 +82,20 @@ def load_listings(n: int, seed: int = 20241122) -> list[dict[str, object]]:
     for i in range(n):
         title, price, shop = items[i % len(items)]
         parts = rng.sample(INNOCENT, rng.randint(1, 3))
-        parts.append(f"Mã SP {rng.randint(10000, 99999)}, còn {rng.randint(1, 500)} sản phẩm, {rng.choice(DETAILS)}.")
+        parts.append(
+            f"Mã SP {rng.randint(10000, 99999)}, còn {rng.randint(1, 500)} sản phẩm, {rng.choice(DETAILS)}."
+        )
         if rng.random() < 0.05:
             parts.append(rng.choice(RISKY))
         rng.shuffle(parts)
         listings.append(
-            {"title": title, "description": " ".join(parts), "price": price, "shop_name": shop, "crawled_at": "2024-11-22"}
+            {
+                "title": title,
+                "description": " ".join(parts),
+                "price": price,
+                "shop_name": shop,
+                "crawled_at": "2024-11-22",
+            }
         )
     return listings
 
@@ -88,7 +104,9 @@ def extra_pack(count: int, seed: int = 7) -> tuple[str, list[str]]:
     """A pack with ``count`` generated keywords (pronounceable, not ordinary words)."""
     rng = random.Random(seed)
     syll = ["kra", "vo", "zen", "tul", "mix", "qua", "dor", "pel", "sku", "bri", "xan", "lom", "fey", "gru"]
-    words = sorted({"".join(rng.choice(syll) for _ in range(rng.randint(2, 4))) for _ in range(count * 2)})[:count]
+    words = sorted({"".join(rng.choice(syll) for _ in range(rng.randint(2, 4))) for _ in range(count * 2)})[
+        :count
+    ]
     rules = []
     for i in range(0, len(words), 500):
         chunk = ", ".join(words[i : i + 500])
@@ -130,8 +148,12 @@ def main() -> int:
     engine, compile_s, words = build(args.extra_keywords)
     gc.collect()
     engine_mb = rss_mb() - before
-    print(f"engine: {engine.rule_count} rules, {len(engine.terms)} terms, {len(engine.brand_index.brands)} brands")
-    print(f"compile (packs + {args.extra_keywords:,} keywords): {compile_s:.2f}s; engine RSS delta {engine_mb:.0f} MB")
+    print(
+        f"engine: {engine.rule_count} rules, {len(engine.terms)} terms, {len(engine.brand_index.brands)} brands"
+    )
+    print(
+        f"compile (packs + {args.extra_keywords:,} keywords): {compile_s:.2f}s; engine RSS delta {engine_mb:.0f} MB"
+    )
 
     raw = ahocorasick.Automaton()
     for i, t in enumerate(engine.terms.texts):

@@ -79,6 +79,7 @@ class BrandIndex:
         self._skeletons: dict[str, tuple[int, str]] = {}  # skeleton -> (brand, word)
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
+        self._common = {fold(w.lower()) for w in data.spaced_common}
         self._cache: dict[str, tuple[int, str] | None] = {}
         self.per_100ml = frozenset(data.per_100ml)
         for name, words in data.product_types.items():
@@ -101,7 +102,13 @@ class BrandIndex:
         logger.debug("brand index: %d brands, %d look-alike targets", len(self.brands), len(self._skeletons))
 
     def _add_brand(
-        self, b: BrandModel, data: BrandsFile, terms: TermIndex, problems: list[Problem], file: str, seen: dict[str, str]
+        self,
+        b: BrandModel,
+        data: BrandsFile,
+        terms: TermIndex,
+        problems: list[Problem],
+        file: str,
+        seen: dict[str, str],
     ) -> None:
         where = f"brands.{b.name}"
         for tag in b.tags:
@@ -122,12 +129,14 @@ class BrandIndex:
             if key in seen and seen[key] != b.name:
                 problems.append(Problem(file, f"{word!r} is also a name of {seen[key]}", field=where))
             seen[key] = b.name
-            tid = terms.add(word, accents="any")
+            tid = terms.add(word, accents="as_written")  # "AP" is not "áp", "Hero" not "hẹro"
             if tid is None:
                 problems.append(Problem(file, f"brand word {word!r} is empty", field=where))
                 continue
             if kind != "mention" and any(o[2] == "mention" for o in self.brand_terms.get(tid, ())):
-                problems.append(Problem(file, f"fake {word!r} normalises to a real name of the brand", field=where))
+                problems.append(
+                    Problem(file, f"fake {word!r} normalises to a real name of the brand", field=where)
+                )
                 continue
             self.brand_terms.setdefault(tid, []).append((info.index, needs_type, kind, terms.texts[tid]))
             if kind != "mention":
@@ -146,7 +155,10 @@ class BrandIndex:
             return
         spellings = [b.name, *b.aliases]
         camel = {
-            (fold(w.lower()), i) for w in spellings for i in range(1, len(w)) if w[i].isupper() and w[i - 1].islower()
+            (fold(w.lower()), i)
+            for w in spellings
+            for i in range(1, len(w))
+            if w[i].isupper() and w[i - 1].islower()
         }
         for word in spellings:
             norm = fold(word.lower())
@@ -155,7 +167,10 @@ class BrandIndex:
             for cut in range(2, len(norm) - 1):
                 if (norm, cut) in camel:
                     continue  # "San Disk", "One Plus": the owner's own word boundary
-                tid = terms.add(f"{norm[:cut]} {norm[cut:]}", accents="any", loose=True)
+                left, right = norm[:cut], norm[cut:]
+                if {left, right} & self._common or any(len(h) >= 4 and h in self._exact for h in (left, right)):
+                    continue  # "vivo book", "air blade": a compound of ordinary words, written apart
+                tid = terms.add(f"{norm[:cut]} {norm[cut:]}", accents="as_written", loose=True)
                 if tid is not None and tid not in self.brand_terms:
                     self.brand_terms[tid] = [(info.index, False, "spaced", terms.texts[tid])]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rules.matcher import ACCENT_MODES
 from rules.hits import CATEGORIES
+from rules.matcher import ACCENT_MODES
 from rules.nodes import (
     All,
     Any_,
@@ -125,7 +125,9 @@ def _any(raw: dict, value: Any, env: CompileEnv, path: str, fields: int) -> Node
 
 
 def _not(raw: dict, value: Any, env: CompileEnv, path: str, fields: int) -> Node | None:
+    was, env.in_when = env.in_when, False  # a negated condition never triggers: scan its terms lazily
     node = compile_condition(value, env, path, fields)
+    env.in_when = was
     return None if node is None else Not(node)
 
 
@@ -148,7 +150,11 @@ def _terms(raw: dict, words: list[Any], env: CompileEnv, path: str, fields: int,
             env.problem(path, f"keyword {w!r} is empty after normalisation")
             return None
         ids.add(tid)
-    return Terms(frozenset(ids), fields, label, env.terms.texts, first)
+    node = Terms(frozenset(ids), fields, label, env.terms.texts, first)
+    env.term_nodes.append(node)
+    if env.in_when:
+        env.when_terms |= ids
+    return node
 
 
 def _keywords(raw: dict, value: Any, env: CompileEnv, path: str, fields: int) -> Node | None:
@@ -199,7 +205,10 @@ def _tags(value: Any, env: CompileEnv, path: str) -> frozenset[str] | None | boo
 def _brand(raw: dict, value: Any, env: CompileEnv, path: str, fields: int) -> Node | None:
     opts = {"mode": value} if isinstance(value, str) else value
     if not isinstance(opts, dict) or opts.get("mode") not in ("mention", "lookalike"):
-        env.problem(path, "expects {mode: mention|lookalike, tags: [...], names: [...], with_type: bool, sources: [...]}")
+        env.problem(
+            path,
+            "expects {mode: mention|lookalike, tags: [...], names: [...], with_type: bool, sources: [...]}",
+        )
         return None
     unknown = set(opts) - {"mode", "tags", "names", "with_type", "sources"}
     if unknown:
@@ -234,7 +243,9 @@ def _price_below(raw: dict, value: Any, env: CompileEnv, path: str, fields: int)
         or not isinstance(value.get("share"), int | float)
         or not 0 < value["share"] < 1
     ):
-        env.problem(path, "expects {share: 0..1, types: [...], tags: [...], guess_type: bool}, e.g. {share: 0.4}")
+        env.problem(
+            path, "expects {share: 0..1, types: [...], tags: [...], guess_type: bool}, e.g. {share: 0.4}"
+        )
         return None
     types = value.get("types")
     if types is not None:
@@ -246,7 +257,9 @@ def _price_below(raw: dict, value: Any, env: CompileEnv, path: str, fields: int)
     if tags is False:
         return None
     typeset = frozenset(_as_list(types)) if types else None
-    return PriceBelow(float(value["share"]), typeset, fields, tags or None, bool(value.get("guess_type", False)))
+    return PriceBelow(
+        float(value["share"]), typeset, fields, tags or None, bool(value.get("guess_type", False))
+    )
 
 
 def _price(raw: dict, value: Any, env: CompileEnv, path: str, fields: int) -> Node | None:

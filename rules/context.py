@@ -24,7 +24,7 @@ class Context:
 
     __slots__ = (
         "engine", "doc", "nt", "text", "fold", "terms", "starts", "kinds", "names", "orig_starts",
-        "brand_index", "fired", "_bytes", "_fbytes", "_regex", "_brands", "_types", "_expiries", "_attributes", "_location",
+        "brand_index", "fired", "regex_seen", "_all_terms", "_bytes", "_fbytes", "_regex", "_brands", "_types", "_expiries", "_attributes", "_location",
     )  # fmt: skip
 
     def __init__(
@@ -43,6 +43,8 @@ class Context:
         self.doc, self.nt, self.text, self.fold = doc, nt, nt.text, nt.folded
         self.starts, self.kinds, self.names, self.orig_starts = starts, kinds, names, orig_starts
         self.terms = terms
+        self._all_terms = False
+        self.regex_seen: set[int] | None = None  # trigger patterns the RE2 set found (None: not run)
         self._bytes: tuple[bytes, bytes] | None = None
         self._fbytes: bytes | None = None
         self._regex: dict[int, list[tuple[int, int, int]]] = {}
@@ -52,6 +54,15 @@ class Context:
         self._attributes: list[tuple[str, str, str, str]] | None = None
         self._location: str | None = None
         self.fired: dict[str, tuple[str, list[Any]]] = {}  # rule id -> (category, evidence) of stable hits
+
+    def all_terms(self) -> dict[int, list[tuple[int, int, int]]]:
+        """The term matches including lazy terms (exclusions, cues, product types): scanned once,
+        the first time a rule being evaluated needs one."""
+        if not self._all_terms:
+            self._all_terms = True
+            seps = [s - 1 for s in self.starts[1:]]
+            self.terms.update(self.engine.terms.scan(self.fold, self.text, seps, self.kinds, lazy=True))
+        return self.terms
 
     # -- positions ------------------------------------------------------------------------------
 
@@ -103,6 +114,9 @@ class Context:
     def regex_spans(self, index: int) -> list[tuple[int, int, int]]:
         spans = self._regex.get(index)
         if spans is None:
+            if self.regex_seen is not None and self.engine.regexes.in_set(index) and index not in self.regex_seen:
+                self._regex[index] = []  # the set pass already says this pattern does not match
+                return []
             tb, fb = self.text_bytes()
             found = self.engine.regexes.spans(index, self.text, self.fold, tb, fb)
             spans = [(s, e, self.kind_at(s)) for s, e in found]
@@ -113,18 +127,27 @@ class Context:
         if self._brands is None:
             index = self.brand_index
             out: list[tuple[BrandHit, int]] = []
-            for hit, f in index.mentions(self.terms):
+            lowered: str | None = None
+            for hit, f in index.mentions(self.terms):  # brand and product-type terms are eager
                 out.append((hit, f))
                 if not self.nt.changed:  # the text is the original lower-cased: nothing disguised
                     continue
+                if lowered is None:
+                    lowered = self.nt.original.lower()
+                i = self.field_index(hit.start)
+                end = self.orig_starts[i + 1] if i + 1 < len(self.orig_starts) else len(lowered)
+                if lowered.find(self.text[hit.start : hit.end], self.orig_starts[i], end) >= 0:
+                    continue  # written plainly in its field: no need to map the span back
                 original = self.nt.original[slice(*self.nt.to_original(hit.start, hit.end))]
                 if index.obfuscated(hit, original, self.fold):
                     detail = f"{original}~{hit.detail}"
                     out.append(
                         (BrandHit(hit.start, hit.end, hit.brand, "lookalike", detail, "obfuscated"), f)
                     )
-            if self.engine.uses_lookalike:
-                out.extend((hit, self.kind_at(hit.start)) for hit in index.lookalikes(self.fold, self.text))
+            if self.engine.uses_lookalike:  # misspelt marks are looked for in the title
+                end = self.starts[1] - 1 if len(self.starts) > 1 else len(self.text)
+                found = index.lookalikes(self.fold[:end], self.text[:end])
+                out.extend((hit, self.kinds[0]) for hit in found)
             self._brands = out
         return self._brands
 
@@ -132,7 +155,7 @@ class Context:
         if self._types is None:
             out: dict[str, list[tuple[int, int, int]]] = {}
             type_terms = self.brand_index.type_terms
-            for tid, spans in self.terms.items():
+            for tid, spans in self.terms.items():  # product-type terms are eager
                 for name in type_terms.get(tid, ()):
                     out.setdefault(name, []).extend(spans)
             self._types = out

@@ -44,7 +44,7 @@ class Document:
         self.description = description or ""
         self.shop_name = shop_name or ""
         self.category_path = category_path or ""
-        self.attributes: dict[str, str] = dict(attributes or {})
+        self.attributes: dict[str, str] = dict(attributes) if attributes else {}
         if brand and not any(k.lower() in ("brand", "thương hiệu") for k in self.attributes):
             self.attributes["brand"] = brand
         self.price = price
@@ -52,7 +52,7 @@ class Document:
         self.shop_location = shop_location or ""
         if is_abroad is None:
             loc = self.shop_location.lower()
-            is_abroad = any(w in loc for w in _ABROAD_WORDS)
+            is_abroad = bool(loc) and any(w in loc for w in _ABROAD_WORDS)
         self.is_abroad = bool(is_abroad)
         self.is_official_shop = is_official_shop
         self.crawled_at = crawled_at or datetime.now(UTC).date()
@@ -91,24 +91,29 @@ def _as_price(value: Any) -> int | None:
     return int(digits) if digits else None
 
 
+def _text(value: Any) -> str:
+    return value if type(value) is str else str(value or "")
+
+
 def from_mapping(record: Mapping[str, Any]) -> Document:
     """A Document from a dict or labelled JSONL record (unknown keys are ignored)."""
-    attrs = record.get("attributes") or {}
-    if not isinstance(attrs, Mapping):
+    attrs = record.get("attributes")
+    if attrs and not isinstance(attrs, Mapping):
         raise TypeError(f"attributes must be an object, got {type(attrs).__name__}")
+    get = record.get
     return Document(
-        str(record.get("title") or ""),
-        str(record.get("description") or ""),
-        shop_name=str(record.get("shop_name") or ""),
-        category_path=str(record.get("category_path") or record.get("category") or ""),
-        attributes={str(k): str(v) for k, v in attrs.items() if v is not None},
-        price=_as_price(record.get("price")),
-        brand=record.get("brand") or None,
-        shop_location=str(record.get("shop_location") or ""),
-        is_abroad=record.get("is_abroad"),
-        is_official_shop=record.get("is_official_shop"),
-        crawled_at=_as_date(record.get("crawled_at")),
-        ref=str(record.get("id") or record.get("external_id") or ""),
+        _text(get("title")),
+        _text(get("description")),
+        shop_name=_text(get("shop_name")),
+        category_path=_text(get("category_path") or get("category")),
+        attributes={str(k): str(v) for k, v in attrs.items() if v is not None} if attrs else None,
+        price=_as_price(get("price")),
+        brand=get("brand") or None,
+        shop_location=_text(get("shop_location")),
+        is_abroad=get("is_abroad"),
+        is_official_shop=get("is_official_shop"),
+        crawled_at=_as_date(get("crawled_at")),
+        ref=_text(get("id") or get("external_id")),
     )
 
 
@@ -130,7 +135,7 @@ def to_document(obj: Any) -> Document:
             price=getattr(obj, "price", None),
             brand=getattr(obj, "brand", None),
             shop_location=getattr(obj, "shop_location", None) or getattr(obj, "province", None) or "",
-            is_abroad=getattr(obj, "is_abroad", None),
+            is_abroad=getattr(obj, "is_abroad", None) or None,  # False: also look at the location
             is_official_shop=getattr(obj, "is_official_shop", None),
             crawled_at=_as_date(getattr(obj, "crawled_at", None)),
             ref=":".join(str(getattr(obj, k, "")) for k in ("source", "external_id")),

@@ -11,6 +11,7 @@ keywords or rules.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,7 @@ DEFAULT_THRESHOLD = 0.5
 _SEVERITY_WEIGHT = {"low": 0.5, "medium": 0.75, "high": 0.9, "critical": 1.0}
 _FIELD_KINDS = {"title": 0, "description": 1, "shop_name": 2, "category_path": 3}
 _MAX_EVIDENCE = 8
+_BRAND_ECHO = re.compile(r"unknown (brand|product type)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class Engine:
         self.terms = TermIndex()
         self.regexes = RegexIndex()
         brands = loaded.brands or BrandsFile(product_types={}, tag_types={}, brands=[])
+        brands_broken = loaded.brands is None and any(p.file.startswith("brands") for p in problems)
         self.brand_index = BrandIndex(brands, self.terms, problems, loaded.brands_file or "brands.yaml")
         self.expiry_terms = frozenset(t for t in (self.terms.add(w) for w in TRIGGERS) if t is not None)
         self.production_terms = frozenset(t for t in (self.terms.add(w) for w in PRODUCTION) if t is not None)
@@ -87,6 +90,8 @@ class Engine:
         self._compiled: list[_Compiled] = []
         self.used_fields = 0
         hit_refs: list[tuple[str, int | None, str, frozenset[str]]] = []
+        term_nodes: list[Any] = []
+        when_terms: set[int] = set()
         for pf in loaded.packs:
             env = CompileEnv(
                 self.terms, self.regexes, self.brand_index, file=pf.path.name, lists=pf.pack.lists
@@ -94,7 +99,9 @@ class Engine:
             for rule in pf.rules:
                 env.rule_id, env.line, env.phase2 = rule.id, pf.lines.get(rule.id) or None, False
                 fields = field_mask(list(rule.fields))
+                env.in_when = True
                 when = compile_condition(rule.when, env, "when", fields)
+                env.in_when = False
                 exclude = unless = None
                 if rule.exclude is not None:
                     if not is_text_only(rule.exclude):
@@ -115,19 +122,32 @@ class Engine:
                     self.used_fields |= fields | env.used_fields
                     compiled = _Compiled(info, when, exclude, unless, rule.status == "stable", env.phase2)
                     self._compiled.append(compiled)
-            problems.extend(env.problems)
+            # With a broken brand file, "unknown brand/tag/type" would only echo that one problem.
+            problems.extend(p for p in env.problems if not (brands_broken and _BRAND_ECHO.search(p.message)))
+            term_nodes.extend(env.term_nodes)
+            when_terms |= env.when_terms
             hit_refs.extend((pf.path.name, env.line, path, ids) for path, ids in env.hit_refs)
         known = {r.id for r in self.rules}
         phase2 = {c.info.id for c in self._compiled if c.phase2}
         for file, line, path, ids in hit_refs:
             for rid in sorted(ids - known):
-                problems.append(Problem(file, f"hit condition names unknown rule {rid!r}", field=path, line=line))
+                problems.append(
+                    Problem(file, f"hit condition names unknown rule {rid!r}", field=path, line=line)
+                )
             for rid in sorted(ids & phase2):
-                problems.append(Problem(file, f"hit condition names {rid!r}, itself a hit rule", field=path, line=line))
+                problems.append(
+                    Problem(file, f"hit condition names {rid!r}, itself a hit rule", field=path, line=line)
+                )
         if problems:
             raise RulePackError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-        self.terms.build()
         self._index_triggers()
+        # Terms of ``when`` conditions, brands and product types are scanned for every listing;
+        # exclusions and ``unless`` terms only when a rule that matched needs them.
+        eager = when_terms | set(self.brand_index.brand_terms) | set(self.brand_index.type_terms)
+        eager |= self.expiry_terms | self.production_terms
+        self.terms.build(eager)
+        for node in term_nodes:
+            node.lazy = not node.ids <= eager
         self.regexes.build(set(self._regex_atoms))
         logger.info(
             "loaded %d rules (%d active) from %s: %d terms, %d regexes, %d brands, pack hash %s",
@@ -152,8 +172,15 @@ class Engine:
         self._atom_rules = {k: tuple(v) for k, v in atoms.items()}
         self._always = tuple(always)
         self._regex_atoms = {int(k[3:]): v for k, v in self._atom_rules.items() if k.startswith("re:")}
-        self.uses_lookalike = "lookalike" in self._atom_rules
-        self._brand_atoms = "brand" in self._atom_rules or self.uses_lookalike
+        self.uses_lookalike = any(a.startswith("lookalike") for a in self._atom_rules)
+        self._brand_atoms = self.uses_lookalike or any(a.startswith("brand") for a in self._atom_rules)
+        self._tag_atoms = {
+            (kind, b.index): tuple(
+                a for a in (kind, *(f"{kind}:{t}" for t in b.tags)) if a in self._atom_rules
+            )
+            for b in self.brand_index.brands
+            for kind in ("brand", "lookalike")
+        }
         self._expiry_atoms = "expiry" in self._atom_rules
 
     @property
@@ -216,14 +243,28 @@ class Engine:
             if r is not None:
                 cand.update(r)
         if self._regex_atoms:
-            for i in self.regexes.matching(ctx.folded_bytes()):
+            ctx.regex_seen = set(self.regexes.matching(ctx.folded_bytes()))
+            for i in ctx.regex_seen:
                 cand.update(self._regex_atoms.get(i, ()))
+        atoms = self._atom_rules
         if self._brand_atoms:
-            kinds = {h.kind for h, _ in ctx.brand_hits()}
-            if "mention" in kinds:
-                cand.update(self._atom_rules.get("brand", ()))
-            if "lookalike" in kinds:
-                cand.update(self._atom_rules.get("lookalike", ()))
+            seen: set[tuple[str, int]] = set()
+            for h, _ in ctx.brand_hits():
+                key = ("brand" if h.kind == "mention" else "lookalike", h.brand)
+                if key not in seen:
+                    seen.add(key)
+                    for a in self._tag_atoms[key]:
+                        cand.update(atoms[a])
+        doc = ctx.doc
+        for fact, present in (
+            ("fact:price", doc.price is not None),
+            ("fact:attributes", bool(doc.attributes)),
+            ("fact:abroad", doc.is_abroad),
+            ("fact:location", bool(doc.shop_location)),
+            ("fact:official", doc.is_official_shop is not None),
+        ):
+            if present and fact in atoms:
+                cand.update(atoms[fact])
         if self._expiry_atoms and (
             not self.expiry_terms.isdisjoint(ctx.terms) or not self.production_terms.isdisjoint(ctx.terms)
         ):

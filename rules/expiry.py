@@ -114,5 +114,7 @@ def find_expiries(text: str, triggers: list[int], productions: list[int]) -> lis
         months = n * 12 if unit.startswith(("n", "y")) else n
         if 0 < months <= 120:
             d = _add_months(made, months)
-            out.append(Expiry(s, e, d, f"made {made.isoformat()} + {months} months = {d.isoformat()}", precision))
+            out.append(
+                Expiry(s, e, d, f"made {made.isoformat()} + {months} months = {d.isoformat()}", precision)
+            )
     return out

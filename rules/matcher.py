@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 import re2
@@ -99,8 +100,10 @@ class TermIndex:
         self._ids: dict[tuple[str, bool], int] = {}
         self._by_key: dict[str, list[tuple[int, str | None, bool]]] = {}
         self._loose: set[str] = set()
-        self.automaton: ahocorasick.Automaton | None = None
-        self._entries: list[tuple[int, int, int, tuple[tuple[str, bool, tuple[tuple[int, str | None, bool], ...]], ...]]] = []
+        self.automaton = self.lazy_automaton = ahocorasick.Automaton()
+        self._entries: list[Any] = []  # (key length, pad left, pad right, candidates) per automaton key
+        self._lazy_entries: list[Any] = []
+        self._eager_ids: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -132,30 +135,56 @@ class TermIndex:
             self._by_key.setdefault(folded, []).append((tid, form, strict))
         return tid
 
-    def build(self) -> None:
-        """One automaton over word-padded keys: "rep 1:1" is stored as " rep 1 1 ", so raw matches
-        happen only at word boundaries of the scanned text (punctuation turned into spaces)."""
+    def build(self, eager: set[int] | None = None) -> None:
+        """Automata over word-padded keys: "rep 1:1" is stored as " rep 1 1 ", so raw matches
+        happen only at word boundaries of the scanned text (punctuation turned into spaces).
+
+        Terms in ``eager`` (those that can trigger a rule) go in the automaton scanned for every
+        listing; the others (exclusions, cues, product types) in a second one, scanned only when
+        a rule being evaluated needs them (``lazy=True``). Without ``eager``, all terms are eager.
+        """
+        self._eager_ids = frozenset(range(len(self.texts)) if eager is None else eager)
+        self.automaton, self._entries = self._build({tid for tid in self._eager_ids})
+        self.lazy_automaton, self._lazy_entries = self._build(set(range(len(self.texts))) - self._eager_ids)
+        logger.debug(
+            "term index: %d terms (%d eager), %d folded keys",
+            len(self.texts),
+            len(self._eager_ids),
+            len(self._by_key),
+        )
+
+    def is_lazy(self, tid: int) -> bool:
+        return tid not in self._eager_ids
+
+    def _build(self, ids: set[int]) -> tuple[ahocorasick.Automaton, list[Any]]:
         automaton = ahocorasick.Automaton()
         by_scan: dict[str, list[tuple[str, bool, tuple[tuple[int, frozenset[str] | None, bool], ...]]]] = {}
         pads: dict[str, tuple[int, int]] = {}
         for folded, variants in self._by_key.items():
+            chosen = [v for v in variants if v[0] in ids]
+            if not chosen:
+                continue
             pad_l, pad_r = int(folded[0].isalnum()), int(folded[-1].isalnum())
             scan_key = " " * pad_l + folded.translate(_BOUNDARY) + " " * pad_r
             check = not folded.isalnum() and folded not in self._loose
-            with_forms = tuple((tid, None if f is None else tone_variants(f), st) for tid, f, st in variants)
+            with_forms = tuple((tid, None if f is None else tone_variants(f), st) for tid, f, st in chosen)
             by_scan.setdefault(scan_key, []).append((folded, check, with_forms))
             pads[scan_key] = (pad_l, pad_r)
-        self._entries = []
+        entries: list[Any] = []
         for scan_key, cands in by_scan.items():
-            automaton.add_word(scan_key, len(self._entries))
-            self._entries.append((len(scan_key), *pads[scan_key], tuple(cands)))
-        if self._entries:
+            automaton.add_word(scan_key, len(entries))
+            entries.append((len(scan_key), *pads[scan_key], tuple(cands)))
+        if entries:
             automaton.make_automaton()
-        self.automaton = automaton
-        logger.debug("term index: %d terms, %d folded keys", len(self.texts), len(self._entries))
+        return automaton, entries
 
     def scan(
-        self, folded: str, text: str, seps: list[int] | None = None, kinds: list[int] | None = None
+        self,
+        folded: str,
+        text: str,
+        seps: list[int] | None = None,
+        kinds: list[int] | None = None,
+        lazy: bool = False,
     ) -> dict[int, list[tuple[int, int, int]]]:
         """Term id -> spans ``(start, end, field kind)`` of whole-word matches in the normalised text.
 
@@ -163,15 +192,16 @@ class TermIndex:
         (0 when not given); matches arrive in text order, so the field is tracked as we go.
         """
         found: dict[int, list[tuple[int, int, int]]] = {}
-        if not self._entries or self.automaton is None:
+        entries = self._lazy_entries if lazy else self._entries
+        if not entries:
             return found
-        entries = self._entries
+        automaton = self.lazy_automaton if lazy else self.automaton
         seps = seps or []
         kinds = kinds or [0]
         field, kind = 0, kinds[0]
         next_sep = seps[0] if seps else 1 << 62
         padded = " " + folded.translate(_BOUNDARY) + " "
-        for end, key in self.automaton.iter(padded):
+        for end, key in automaton.iter(padded):
             length, pad_l, pad_r, cands = entries[key]
             start = end - length + pad_l  # in folded: padded has one extra leading space
             stop = end - pad_r
@@ -186,7 +216,10 @@ class TermIndex:
                     if forms is not None:
                         seen = text[start:stop]
                         if seen not in forms and (
-                            strict or seen != folded[start:stop] or not typed_plain(text, folded, start, stop)
+                            strict
+                            or seen != folded[start:stop]
+                            or " " not in seen  # one plain syllable is ambiguous: "gia" is giá, già, giả
+                            or not typed_plain(text, folded, start, stop)
                         ):
                             continue
                     spans = found.get(tid)
@@ -210,6 +243,9 @@ class RegexIndex:
         self.patterns: list[str] = []
         self._acc: list[re2._Regexp | None] = []  # on the accent-preserving text
         self._fold: list[re2._Regexp] = []  # on the folded text
+        self._set: re2.Set | None = None
+        self._members: list[int] = []  # set index -> pattern index
+        self._member_set: frozenset[int] = frozenset()
 
     @staticmethod
     def _compile(pattern: str) -> re2._Regexp:
@@ -233,8 +269,9 @@ class RegexIndex:
         """One RE2 set of the folded form of the patterns that trigger rules (a superset prefilter
         for both variants); the others (exclusions) only run for rules that are evaluated anyway.
         The set gets a large DFA budget: with RE2's default the DFA cache thrashes on long texts."""
-        self._set: re2.Set | None = None
+        self._set = None
         self._members = sorted(range(len(self.patterns)) if triggers is None else triggers)
+        self._member_set = frozenset(self._members)
         if self._members:
             options = re2.Options()
             options.case_sensitive = False
@@ -244,6 +281,9 @@ class RegexIndex:
             for i in self._members:
                 self._set.Add(fold_pattern(self.patterns[i]).encode("utf-8"))
             self._set.Compile()
+
+    def in_set(self, index: int) -> bool:
+        return index in self._member_set
 
     def matching(self, folded_bytes: bytes) -> list[int]:
         """Indices of trigger patterns that may match (one RE2 set pass over the folded text)."""

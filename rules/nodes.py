@@ -33,6 +33,9 @@ class CompileEnv:
     used_fields: int = 0  # fields named by leaf-level ``fields:`` overrides
     phase2: bool = False  # the rule being compiled has a ``hit`` condition
     hit_refs: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (path, rule ids) to check
+    term_nodes: list[Any] = field(default_factory=list)  # every Terms node, to mark the lazy ones
+    in_when: bool = False  # compiling a ``when`` (its terms are scanned for every listing)
+    when_terms: set[int] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, path: str, message: str) -> None:
@@ -48,8 +51,9 @@ def _free(s: int, e: int, mask: Mask) -> bool:
 
 
 class Node:
-    __slots__ = ("triggers",)
+    __slots__ = ("triggers", "spec")
     triggers: frozenset[Any] | None
+    spec: float  # how rare the trigger atoms are (higher: rarer); picks the trigger of an ``all``
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -59,9 +63,11 @@ class All(Node):
     __slots__ = ("nodes",)
 
     def __init__(self, nodes: list[Node]) -> None:
-        self.nodes = nodes
-        known = [n.triggers for n in nodes if n.triggers is not None]
-        self.triggers = min(known, key=len) if known else None
+        # Evaluate (and trigger on) the rarest condition first: "trị" + disease words triggers on
+        # the diseases, and a listing without one never looks further.
+        self.nodes = sorted(nodes, key=lambda n: (n.triggers is None, -n.spec))
+        first = self.nodes[0]
+        self.triggers, self.spec = first.triggers, first.spec
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         out: list[Ev] = []
@@ -78,6 +84,7 @@ class Any_(Node):
 
     def __init__(self, nodes: list[Node]) -> None:
         self.nodes = nodes
+        self.spec = min(n.spec for n in nodes)
         trig: set[Any] = set()
         for n in nodes:
             if n.triggers is None:
@@ -100,23 +107,25 @@ class Not(Node):
 
     def __init__(self, node: Node) -> None:
         self.node = node
-        self.triggers = None
+        self.triggers, self.spec = None, 0.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         return [] if self.node.eval(ctx, mask) is None else None
 
 
 class Terms(Node):
-    __slots__ = ("ids", "fields", "label", "texts", "first")
+    __slots__ = ("ids", "fields", "label", "texts", "first", "lazy")
 
     def __init__(
         self, ids: frozenset[int], fields: int, label: str, texts: list[str], first: int | None = None
     ) -> None:
         self.ids, self.fields, self.label, self.texts, self.first = ids, fields, label, texts, first
         self.triggers = ids
+        self.spec = float(min((len(texts[t]) for t in ids), default=0))  # short words are frequent
+        self.lazy = True  # set by the engine once it knows which terms are scanned for every listing
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
-        found = ctx.terms
+        found = ctx.all_terms() if self.lazy else ctx.terms
         out: list[Ev] | None = None
         pairs = (
             [(t, s) for t, s in found.items() if t in self.ids]
@@ -139,7 +148,7 @@ class RegexCond(Node):
 
     def __init__(self, index: int, fields: int, pattern: str) -> None:
         self.index, self.fields, self.pattern = index, fields, pattern
-        self.triggers = frozenset({f"re:{index}"})
+        self.triggers, self.spec = frozenset({f"re:{index}"}), 6.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         out = [
@@ -171,13 +180,19 @@ class BrandCond(Node):
     ) -> None:
         self.mode, self.tags, self.names, self.fields = mode, tags, names, fields
         self.with_type, self.sources = with_type, sources
-        self.triggers = frozenset({"brand" if mode == "mention" else "lookalike"})
+        kind = "brand" if mode == "mention" else "lookalike"
+        self.triggers = frozenset({f"{kind}:{t}" for t in tags} if tags else {kind})
+        self.spec = 8.0 if mode == "lookalike" else (5.0 if tags or names else 4.0)
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         out: list[Ev] = []
         brands = ctx.brand_index.brands
         for hit, f in ctx.brand_hits():
-            if hit.kind != self.mode or not self.fields >> f & 1 or (mask and not _free(hit.start, hit.end, mask)):
+            if (
+                hit.kind != self.mode
+                or not self.fields >> f & 1
+                or (mask and not _free(hit.start, hit.end, mask))
+            ):
                 continue
             if self.sources is not None and hit.source not in self.sources:
                 continue
@@ -217,7 +232,8 @@ class PriceBelow(Node):
         guess_type: bool = False,
     ) -> None:
         self.share, self.types, self.fields, self.tags, self.guess = share, types, fields, tags, guess_type
-        self.triggers = frozenset({"brand"})
+        self.triggers = frozenset({f"brand:{t}" for t in tags} if tags else {"brand"})
+        self.spec = 5.0 if tags else 4.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         price = ctx.doc.price
@@ -226,7 +242,11 @@ class PriceBelow(Node):
         type_spans = ctx.type_spans()
         index = ctx.brand_index
         for hit, f in ctx.brand_hits():
-            if hit.kind != "mention" or not self.fields >> f & 1 or (mask and not _free(hit.start, hit.end, mask)):
+            if (
+                hit.kind != "mention"
+                or not self.fields >> f & 1
+                or (mask and not _free(hit.start, hit.end, mask))
+            ):
                 continue
             info = index.brands[hit.brand]
             if self.tags is not None and self.tags.isdisjoint(info.tags):
@@ -266,7 +286,7 @@ class Price(Node):
 
     def __init__(self, below: int | None, above: int | None) -> None:
         self.below, self.above = below, above
-        self.triggers = None
+        self.triggers, self.spec = frozenset({"fact:price"}), 1.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         p = ctx.doc.price
@@ -287,7 +307,7 @@ class Expiry(Node):
 
     def __init__(self, grace_days: int, fields: int, month_precision: bool = False) -> None:
         self.grace, self.fields, self.precise = grace_days, fields, month_precision
-        self.triggers = frozenset({"expiry"})
+        self.triggers, self.spec = frozenset({"expiry"}), 5.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         crawled = ctx.doc.crawled_at
@@ -309,7 +329,8 @@ class Attribute(Node):
         self, name: str, aliases: tuple[str, ...], terms: tuple[str, ...] | None, missing: bool
     ) -> None:
         self.name, self.aliases, self.terms, self.missing = name, aliases, terms, missing
-        self.triggers = None
+        self.triggers = None if missing else frozenset({"fact:attributes"})
+        self.spec = 3.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         present = [a for a in ctx.attributes() if a[0] in self.aliases]
@@ -327,7 +348,8 @@ class SellerAbroad(Node):
 
     def __init__(self, value: bool) -> None:
         self.value = value
-        self.triggers = None
+        self.triggers = frozenset({"fact:abroad"}) if value else None
+        self.spec = 8.0 if value else 0.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         if ctx.doc.is_abroad is not self.value:
@@ -342,7 +364,7 @@ class Location(Node):
 
     def __init__(self, terms: tuple[str, ...]) -> None:
         self.terms = terms
-        self.triggers = None
+        self.triggers, self.spec = frozenset({"fact:location"}), 2.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         padded = ctx.location()
@@ -358,13 +380,15 @@ class FiredHit(Node):
 
     def __init__(self, rules: frozenset[str], categories: frozenset[str]) -> None:
         self.rules, self.categories = rules, categories
-        self.triggers = None
+        self.triggers, self.spec = None, 0.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         out: list[Ev] | None = None
         for rule_id, (category, ev) in ctx.fired.items():
             if rule_id in self.rules or category in self.categories:
-                out = (out or []) + [e for e in ev if e[3] is None and (not mask or _free(e[0], e[1], mask))][:4]
+                out = (out or []) + [e for e in ev if e[3] is None and (not mask or _free(e[0], e[1], mask))][
+                    :4
+                ]
         return out
 
 
@@ -373,7 +397,7 @@ class OfficialShop(Node):
 
     def __init__(self, value: bool) -> None:
         self.value = value
-        self.triggers = None
+        self.triggers, self.spec = frozenset({"fact:official"}), 3.0
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         if ctx.doc.is_official_shop is None or ctx.doc.is_official_shop is not self.value:
@@ -388,7 +412,8 @@ class Near(Node):
 
     def __init__(self, a: Node, b: Node, within: int, ordered: bool) -> None:
         self.a, self.b, self.within, self.ordered = a, b, within, ordered
-        self.triggers = All([a, b]).triggers
+        both = All([a, b])
+        self.triggers, self.spec = both.triggers, both.spec
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         ea = self.a.eval(ctx, mask)

@@ -123,4 +123,5 @@ class BrandsFile(_Strict):
     tag_types: dict[str, list[str]]
     lookalike_allow: list[str] = Field(default_factory=list)
     per_100ml: list[str] = Field(default_factory=list)  # product types priced per 100 ml (perfume)
+    spaced_common: list[str] = Field(default_factory=list)  # words that make a brand "spaced" split natural
     brands: list[BrandModel]

@@ -123,20 +123,21 @@ _EXOTIC_RE = re.compile(
 )
 _WS_RE = re.compile(r"[ \n]{2,}")
 _TOKEN_RE = re.compile(r"[\w@$!]+")
+_TOKEN_TAIL = re.compile(r"[\w@$!]+$")
 _SPLIT_RE = re.compile(r"(?<![\w@$])[^\W\d_](?:[ .\-_*+~']{1,3}[^\W\d_](?![\w@$])){2,}")
 _SPLIT_SEP = re.compile(r"[ .\-_*+~']+")
 _SPLIT_SEP_NOSPACE = re.compile(r"[.\-_*+~']+")
-_COMBINING_RE = re.compile(_MARK_CLASS)
 _FOLD_TABLE = {
     cp: unicodedata.normalize("NFD", chr(cp))[0]
     for cp in range(0xC0, 0x2000)
     if unicodedata.normalize("NFD", chr(cp))[0].isascii() and len(unicodedata.normalize("NFD", chr(cp))) > 1
 } | {ord("đ"): "d", ord("Đ"): "D"}
+_FOLD_STR = "".join(_FOLD_TABLE.get(cp, chr(cp)) for cp in range(0x2000))
 _LEET_CHARS = frozenset(LEET)
 _NON_LEET_DIGITS = frozenset("2689")
 
 _LETTER = "a-z\u00e0-\u1ef9"
-_LEET_HINT = re.compile(f"[0134578@$!](?<=[{_LETTER}].)|\\$(?=[{_LETTER}])")
+_LEET_HINT = re.compile(f"[0134578@$!](?<=[{_LETTER}].)|\\$(?=[{_LETTER}])")  # a leet char after a letter
 _SPLIT_HINT = re.compile(f"[ .\\-_*+~'][{_LETTER}][ .\\-_*+~']")
 _JAMO_RE = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
 _SPECIAL_SUB = re.compile(_char_class(set(_SPECIAL) | _MARKS))
@@ -160,7 +161,10 @@ class PassMap:
     __slots__ = ("in_s", "in_e", "out_s", "out_e", "_src", "_edits", "_out_len")
 
     def __init__(
-        self, src: str = "", edits: Callable[[str], list[tuple[int, int, str]]] | None = None, out_len: int = 0
+        self,
+        src: str = "",
+        edits: Callable[[str], list[tuple[int, int, str]]] | None = None,
+        out_len: int = 0,
     ) -> None:
         self.in_s: list[int] = []
         self.in_e: list[int] = []
@@ -179,7 +183,11 @@ class PassMap:
             self.out_e.append(s + shift + len(r))
             shift += len(r) - (e - s)
         if len(self._src) + shift != self._out_len:  # pragma: no cover - NFC singletons next to marks
-            logger.debug("offset map approximated: edits give %d chars, output has %d", len(self._src) + shift, self._out_len)
+            logger.debug(
+                "offset map approximated: edits give %d chars, output has %d",
+                len(self._src) + shift,
+                self._out_len,
+            )
             self.in_s, self.in_e, self.out_s, self.out_e = [0], [len(self._src)], [0], [self._out_len]
 
     def char_range(self, i: int) -> tuple[int, int]:
@@ -267,24 +275,27 @@ def _deleet(tok: str) -> str | None:
 
 
 def _leet(text: str) -> str:
-    first = _LEET_HINT.search(text)
-    if first is None:
-        return text
     pieces: list[str] = []
     pos = 0  # text[:pos] is already emitted; pos is always at a token boundary
-    for hint in _LEET_HINT.finditer(text, first.start()):
+    done = 0  # tokens before this position have been looked at
+    for hint in _LEET_HINT.finditer(text):
         ts = hint.start()
-        if ts < pos:
+        if ts < done:
             continue
-        while ts > pos and (text[ts - 1].isalnum() or text[ts - 1] in "@$!_"):
-            ts -= 1
+        back = _TOKEN_TAIL.search(text, max(done, ts - 32), ts)  # the token's start, within reach
+        if back is not None:
+            ts = back.start()
         m = _TOKEN_RE.match(text, ts)
         if m is None:  # pragma: no cover - the hint always starts a token character
             continue
+        done = m.end()
         rep = _deleet(m.group())
-        pieces.append(text[pos:ts])
-        pieces.append(m.group() if rep is None else rep)
-        pos = m.end()
+        if rep is not None:
+            pieces.append(text[pos:ts])
+            pieces.append(rep)
+            pos = m.end()
+    if not pieces:
+        return text
     pieces.append(text[pos:])
     return "".join(pieces)
 
@@ -298,17 +309,10 @@ def _rejoin(run: str) -> str:
 
 
 def _fold(text: str) -> str:
+    # A str table indexed by code point: translate() maps each Latin letter with diacritics to its
+    # base letter and leaves everything past the table (CJK, Thai...) as it is; same length.
     t = text.replace("đ", "d")
-    if t.isascii():
-        return t
-    nfd = unicodedata.normalize("NFD", t)
-    f = nfd.encode("ascii", "ignore").decode("ascii")
-    if len(f) == len(text):
-        return f
-    f = _COMBINING_RE.sub("", nfd)
-    if len(f) == len(text):
-        return f
-    return t.translate(_FOLD_TABLE)
+    return t if t.isascii() else t.translate(_FOLD_STR)
 
 
 def fold(text: str) -> str:
@@ -371,12 +375,34 @@ def _ws_edits(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _ws_rep(m)) for m in _WS_RE.finditer(text)]
 
 
-def _split_rep(m: re.Match[str]) -> str:
-    return _rejoin(m.group())
-
-
 def _split_edits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), _rejoin(m.group())) for m in _SPLIT_RE.finditer(text)]
+    """Runs of single letters, found from the hints (a letter between separators): walk back to
+    the run's first letter and match the run there, instead of scanning the whole text."""
+    edits: list[tuple[int, int, str]] = []
+    done = 0
+    for hint in _SPLIT_HINT.finditer(text):
+        i = hint.start() + 1  # the letter
+        if i < done:
+            continue
+        while True:  # step back over "<letter><separators>" while the letter stands alone
+            j = i - 1
+            while j >= 0 and i - j <= 3 and text[j] in _SEPS:
+                j -= 1
+            if j < done or j == i - 1 or not text[j].isalpha() or (j > 0 and _wordish(text[j - 1])):
+                break
+            i = j
+        m = _SPLIT_RE.match(text, i)
+        if m is not None:
+            edits.append((m.start(), m.end(), _rejoin(m.group())))
+            done = m.end()
+    return edits
+
+
+_SEPS = frozenset(" .-_*+~'")
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch in "_@$"
 
 
 def _map_char(m: re.Match[str]) -> str:
@@ -401,13 +427,14 @@ def normalize(original: str) -> NormText:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
         t = out
-    if _LEET_HINT.search(t):
-        out = _leet(t)
-        changed = changed or out != t
+    out = _leet(t)
+    if out is not t:
+        changed = True
         t = out
     if _SPLIT_HINT.search(t):
-        out = _SPLIT_RE.sub(_split_rep, t)
-        if out != t:
+        edits = _split_edits(t)
+        if edits:
+            out = _apply(t, edits)[0]
             passes.append(_lazy(t, out, _split_edits))
             t = out
     if next(_TEEN_HINTS.iter(" " + t), None) is not None:

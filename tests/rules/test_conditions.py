@@ -152,6 +152,19 @@ CASES: list[tuple[str, str, list[object], list[object]]] = [
         [{"title": "x", "shop_name": "Vape Shop"}],
         [{"title": "vape"}],
     ),
+    (
+        "location",
+        "{location: {in: [Kiên Giang]}}",
+        [{"title": "x", "shop_location": "Kien Giang"}],
+        [{"title": "x", "shop_location": "Hà Nội"}, {"title": "x"}],
+    ),
+    ("as-written", "{keywords: [cap], accents: as_written}", ["mũ snapback cap"], ["bảo hành cao cấp"]),
+    (
+        "plain-typing",
+        "{keywords: [hàng giả]}",
+        ["tui hang gia re"],
+        ["bài thuốc gia truyền hàng gia dụng", "giá rẻ"],
+    ),
 ]
 
 
@@ -210,3 +223,31 @@ def test_listing_document_and_dict_evaluate_alike(write_pack: Callable[..., Path
     listing = Listing(source="shopee", external_id="1", url="https://x/1", title="Áo fake", price=1000)
     for obj in (listing, {"title": "Áo fake"}, Document("Áo fake", crawled_at=date(2026, 1, 1)), "Áo fake"):
         assert [h.rule_id for h in engine.evaluate(obj)] == ["t.rule"]
+
+
+def test_disguised_mark_is_found_even_when_written_plainly_elsewhere(write_pack: Callable[..., Path]) -> None:
+    rules_dir = write_pack(
+        **{"t.yaml": one_rule("{brand: {mode: lookalike, sources: [obfuscated]}}"), "brands.yaml": BRANDS}
+    )
+    engine = load_engine(rules_dir)
+    listing = {"title": "Túi Сhаnеl mini", "shop_name": "Chanel Lovers"}  # Cyrillic С, а, е in the title
+    hit = next(h for h in engine.evaluate(listing) if h.rule_id == "t.rule")
+    assert (hit.evidence[0].field, hit.evidence[0].text) == ("title", "Сhаnеl")
+    assert not any(h.rule_id == "t.rule" for h in engine.evaluate({"title": "Túi Chanel mini"}))
+
+
+def test_hit_condition_runs_after_the_rules_it_names(write_pack: Callable[..., Path]) -> None:
+    pack = """
+pack: t
+rules:
+  - {id: t.base, title: {vi: x}, category: prohibited, severity: high, when: {keywords: [pháo nổ]}, examples: {flag: [a], pass: [b]}}
+  - id: t.derived
+    title: {vi: x}
+    category: smuggled
+    severity: medium
+    when: {all: [{hit: {categories: [prohibited]}}, {keywords: [trung quốc]}]}
+    examples: {flag: [a], pass: [b]}
+"""
+    engine = load_engine(write_pack(**{"t.yaml": pack}))
+    assert [h.rule_id for h in engine.evaluate("Pháo nổ hàng Trung Quốc")] == ["t.base", "t.derived"]
+    assert [h.rule_id for h in engine.evaluate("Ấm trà Trung Quốc")] == []

@@ -111,6 +111,8 @@ def test_every_problem_in_every_file_is_reported_at_once(write_pack: Callable[..
         ({"x.yaml": one_rule("{keywords: [a]}", extra="exclude: {price: {below: 5}}")}, "exclude takes"),
         ({"x.yaml": one_rule("{keywords: [a], fields: [body]}")}, "unknown field"),
         ({"x.yaml": one_rule("{expiry: {state: fresh}}")}, "state: expired"),
+        ({"x.yaml": one_rule("{hit: {rules: [t.nope]}}")}, "unknown rule 't.nope'"),
+        ({"x.yaml": one_rule("{brand: {mode: lookalike, sources: [magic]}}")}, "unknown look-alike source"),
     ],
 )
 def test_single_problems(write_pack: Callable[..., Path], files: dict[str, str], fragment: str) -> None:
@@ -138,3 +140,13 @@ def test_disabled_rules_are_validated_but_not_run(write_pack: Callable[..., Path
     engine = load_engine(write_pack(**{"x.yaml": pack}))
     assert engine.rule_count == 0 and len(engine.rules) == 1
     assert engine.evaluate("áo fake") == []
+
+
+def test_a_broken_brand_file_is_reported_once(write_pack: Callable[..., Path]) -> None:
+    files = {
+        "x.yaml": one_rule("{brand: {mode: mention, tags: [luxury]}}"),
+        "brands.yaml": "brands: [{name: X}]",
+    }
+    with pytest.raises(RulePackError) as info:
+        load_engine(write_pack(**files))
+    assert all(p.file == "brands.yaml" for p in info.value.problems), str(info.value)
