@@ -20,6 +20,9 @@ class Config(BaseSettings):
 
     database_url: str = Field(default="sqlite:///ecomwatch.db", description="SQLAlchemy URL of the database")
     rules_dir: Path = Field(default=PACKS_DIR, description="directory of YAML rule packs")
+    rules_threshold: float | None = Field(
+        default=None, ge=0, le=1, description="combined score a category needs to flag (default: the engine's 0.5)"
+    )
     evidence_dir: Path = Field(default=Path("evidence"), description="where evidence files are written")
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis (not used yet)")
     user_agent: str = Field(

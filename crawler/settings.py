@@ -47,6 +47,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.store.StorePipeline": 400,
 }
 ECOMWATCH_RULES_DIR = str(_config.rules_dir)  # YAML rule packs the rules pipeline loads
+ECOMWATCH_RULES_THRESHOLD = _config.rules_threshold  # category score needed to flag; None: engine default
 ECOMWATCH_STORAGE_URL = _config.database_url  # database the store pipeline writes to
 ECOMWATCH_STORAGE_BATCH_SIZE = _config.storage_batch_size  # items buffered per write
 ECOMWATCH_STORAGE_SPOOL_DIR = str(_config.evidence_dir / "spool")  # batches the database refused
@@ -55,3 +56,12 @@ ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, ex
 FEED_EXPORT_ENCODING = "utf-8"
 ECOMWATCH_VERSION = __version__
 LOG_FORMATTER = "crawler.logformatter.EcomwatchLogFormatter"  # names listings by source:id, no item dumps
+
+# Browser (Playwright via scrapy-playwright): only the browser spiders (shopee…) install its download
+# handlers, in their own custom_settings (crawler.browser.browser_settings); requests opt in per request.
+ECOMWATCH_BROWSER_EXECUTABLE = "/usr/bin/chromium"  # Debian's Chromium (`playwright install` is not used)
+ECOMWATCH_BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]  # fmt: skip
+ECOMWATCH_BROWSER_MAX_PAGES = 4  # pages open at once per browser context (also per-domain concurrency)
+ECOMWATCH_BROWSER_NAVIGATION_TIMEOUT = 30  # seconds for a page load
+ECOMWATCH_BROWSER_CAPTURE_TIMEOUT = 15.0  # seconds to wait for the JSON the page itself fetches

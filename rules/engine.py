@@ -354,6 +354,10 @@ def load_engine(rules_dir: Path | str | None = None, *, threshold: float | None 
 
     Raises :class:`RulePackError` listing every problem in every file if any pack is broken.
     """
+    if threshold is None:
+        from crawler.config import get_config
+
+        threshold = get_config().rules_threshold  # ECOMWATCH_RULES_THRESHOLD; None: DEFAULT_THRESHOLD
     return Engine(Path(rules_dir) if rules_dir is not None else default_rules_dir(), threshold)
 
 

@@ -1,4 +1,4 @@
-"""``python -m crawler.mirror [--source tiki|sendo|lazada] [--port 0] [--host 127.0.0.1] [--seed N] [--synthetic N] [fault flags]``
+"""``python -m crawler.mirror [--source tiki|sendo|lazada|shopee|tiktok] [--port 0] [--host 127.0.0.1] [--seed N] [--synthetic N] [fault flags]``
 
 Prints exactly one line, ``MIRROR_URL=http://HOST:PORT``, then serves until SIGTERM/SIGINT.
 ``--export-labels FILE`` instead writes the hand-written listings as labelled JSONL and exits.
@@ -55,6 +55,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--silent-empty", type=int, default=0, metavar="N", help="lazada: 'no results' page for N searches"
     )
+    for name, what in (("anti-bot", '{"error":90309999} JSON'), ("forbidden", "HTTP 403"),
+                       ("traffic-error", "a redirect to /verify/traffic/error")):  # fmt: skip
+        p.add_argument(f"--{name}", type=int, default=0, metavar="N", help=f"shopee: {what} for N requests")
     p.add_argument("--log-level", default="WARNING")
     p.add_argument("--export-labels", type=Path, metavar="FILE", help="write labelled JSONL and exit")
     p.add_argument("--crawled-at", default=date.today().isoformat(), help="crawled_at for --export-labels")
@@ -94,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         retry_after=args.retry_after,
         captcha=args.captcha,
         silent_empty=args.silent_empty,
+        anti_bot=args.anti_bot,
+        forbidden=args.forbidden,
+        traffic_error=args.traffic_error,
     )
     try:
         server = MirrorServer((args.host, args.port), options)

@@ -85,6 +85,8 @@ class Site:
     block: Callable[[str, str, dict[str, str]], Reply] | None = None
     token_header: str | None = None  # header that require_guest_token checks; None: not enforced
     server_header: str = "nginx"
+    # (raw path with query, request headers) -> a refusal, before faults (Shopee's signed-header check)
+    guard: Callable[[str, Any], Reply | None] | None = None
 
 
 def html_error(status: int, kind: str, server: str = "nginx") -> Reply:

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.mirror import lazada, sendo
+from crawler.mirror import lazada, sendo, shopee, tiktok
 from crawler.mirror.catalogue import ProductSource, load_catalogue
 from crawler.mirror.faults import ControlError, Faults, FaultState
 from crawler.mirror.routes import TIKI, Reply, Settings, Site
@@ -31,7 +31,7 @@ from crawler.mirror.tiki import error_body
 logger = logging.getLogger(__name__)
 
 #: the marketplaces a mirror can imitate (``--source`` / ``start_mirror(source=…)``)
-SITES: dict[str, Site] = {site.name: site for site in (TIKI, sendo.SITE, lazada.SITE)}
+SITES: dict[str, Site] = {site.name: site for site in (TIKI, sendo.SITE, lazada.SITE, shopee.SITE, tiktok.SITE)}
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,9 @@ class MirrorOptions:
     retry_after: int = 1
     captcha: int = 0  # block pages, for sites that have them (lazada)
     silent_empty: int = 0
+    anti_bot: int = 0  # shopee block pages
+    forbidden: int = 0
+    traffic_error: int = 0
 
     def faults(self) -> Faults:
         names = {f.name for f in fields(Faults)}
@@ -141,6 +144,8 @@ class MirrorHandler(BaseHTTPRequestHandler):
             return Reply(200, "robots", text=site.robots_txt, content_type="text/plain; charset=utf-8")
         if not site.is_api(path):
             return site.route(server.source, server.settings, path, params)
+        if site.guard is not None and (refused := site.guard(self.path, self.headers)) is not None:
+            return refused
         has_token = site.token_header is None or bool(self.headers.get(site.token_header, "").strip())
         decision = server.faults.decide(has_token, site.blocks_for(path, params))
         if decision.status is not None:

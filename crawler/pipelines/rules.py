@@ -13,16 +13,21 @@ logger = logging.getLogger(__name__)
 
 
 class RulesPipeline:
-    def __init__(self, stats: Any, rules_dir: str | Path | None) -> None:
+    def __init__(self, stats: Any, rules_dir: str | Path | None, threshold: float | None = None) -> None:
         self.stats = stats
-        self.engine = load_engine(rules_dir)  # a broken pack stops the crawl here, with every problem listed
+        self.engine = load_engine(rules_dir, threshold=threshold)  # a broken pack stops the crawl here, with every problem listed
         logger.info(
             "rules engine ready: %d rules, pack %s", self.engine.rule_count, self.engine.pack_hash[:12]
         )
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        return cls(crawler.stats, crawler.settings.get("ECOMWATCH_RULES_DIR") or None)
+        threshold = crawler.settings.get("ECOMWATCH_RULES_THRESHOLD")
+        return cls(
+            crawler.stats,
+            crawler.settings.get("ECOMWATCH_RULES_DIR") or None,
+            float(threshold) if threshold is not None else None,
+        )
 
     def open_spider(self) -> None:
         self.stats.set_value("ecomwatch/rules/pack_hash", self.engine.pack_hash)

@@ -1,0 +1,138 @@
+"""Shared Playwright helpers for the browser spiders (Shopee, TikTok, Facebook), used through scrapy-playwright.
+
+The browser is opt-in per request (``meta={"playwright": True}``) and only for spiders that put
+:func:`browser_settings` in their ``custom_settings``; every other crawl never starts Chromium.
+
+* :func:`browser_settings` — scrapy-playwright download handlers and launch options from ``ECOMWATCH_BROWSER_*``.
+* :func:`abort_request` — drops images, fonts and media (``PLAYWRIGHT_ABORT_REQUEST``).
+* :func:`context_kwargs` — an operator-supplied storage state (cookies) file, checked up front.
+* :class:`ResponseCapture` — keeps the JSON the page itself fetches (``page.on("response")``).
+* :func:`browser_meta` / :func:`close_page` — request meta for one page, and closing it whatever happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+#: resource types a crawl never needs; aborting them saves most of a page's bytes
+ABORTED_RESOURCES = frozenset({"image", "font", "media"})
+
+
+def abort_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: True for images, fonts and media."""
+    return request.resource_type in ABORTED_RESOURCES
+
+
+def browser_settings(settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``custom_settings`` for a browser spider: scrapy-playwright handlers and Chromium launch options."""
+    from crawler import settings as defaults
+
+    merged = {k: getattr(defaults, k) for k in dir(defaults) if k.startswith("ECOMWATCH_BROWSER_")}
+    merged.update(settings or {})
+    return {
+        "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": merged["ECOMWATCH_BROWSER_EXECUTABLE"],
+            "args": list(merged["ECOMWATCH_BROWSER_ARGS"]),
+            "headless": True,
+        },
+        "PLAYWRIGHT_ABORT_REQUEST": abort_request,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": merged["ECOMWATCH_BROWSER_MAX_PAGES"],
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": merged["ECOMWATCH_BROWSER_NAVIGATION_TIMEOUT"] * 1000,
+        "PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER": True,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": merged["ECOMWATCH_BROWSER_MAX_PAGES"],
+    }
+
+
+class StorageStateError(ValueError):
+    """The operator's storage-state file is missing or not Playwright's JSON."""
+
+
+def context_kwargs(storage_state: str | None, *, locale: str = "vi-VN") -> dict[str, Any]:
+    """Browser-context options; ``storage_state`` is a Playwright storage-state JSON (cookies, origins)."""
+    kwargs: dict[str, Any] = {"locale": locale, "timezone_id": "Asia/Ho_Chi_Minh"}
+    if storage_state:
+        path = Path(storage_state)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise StorageStateError(f"storage_state {path}: cannot read it ({error.strerror})") from None
+        except json.JSONDecodeError as error:
+            raise StorageStateError(f"storage_state {path}: not JSON ({error.msg}, line {error.lineno})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("cookies", []), list):
+            raise StorageStateError(
+                f"storage_state {path}: expected Playwright's {{'cookies': [...], 'origins': [...]}}"
+                " (save one with context.storage_state(path=…))"
+            )
+        kwargs["storage_state"] = str(path)
+    return kwargs
+
+
+@dataclass(slots=True)
+class Captured:
+    url: str
+    status: int
+    body: bytes
+
+
+class ResponseCapture:
+    """Collects the responses a page fetches whose URL matches ``pattern`` (as they arrive)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.responses: list[Captured] = []
+        self._arrived = asyncio.Event()
+
+    async def on_response(self, response: Any) -> None:
+        if not self.pattern.search(response.url):
+            return
+        try:
+            body = await response.body()
+        except Exception as error:  # the page closed or the body was evicted: record it as empty
+            logger.debug("could not read %s: %s", response.url, error)
+            body = b""
+        self.responses.append(Captured(response.url, response.status, body))
+        self._arrived.set()
+
+    async def first(self, timeout: float) -> Captured | None:
+        """The first matching response, waiting up to ``timeout`` seconds for it (None if none came)."""
+        if not self.responses:
+            try:
+                await asyncio.wait_for(self._arrived.wait(), timeout)
+            except TimeoutError:
+                return None
+        return self.responses[0]
+
+
+def browser_meta(capture: ResponseCapture, context: str, context_options: dict[str, Any]) -> dict[str, Any]:
+    """Meta for one browser page: our own status handling (pages are closed by us, never dropped)."""
+    return {
+        "playwright": True,
+        "playwright_include_page": True,
+        "playwright_context": context,
+        "playwright_context_kwargs": context_options,
+        "playwright_page_event_handlers": {"response": capture.on_response},
+        "capture": capture,
+        # a retried or filtered response would drop its page unclosed: the spider sees every status
+        "handle_httpstatus_all": True,
+        "dont_retry": True,
+    }
+
+
+async def close_page(meta: dict[str, Any]) -> None:
+    page = meta.pop("playwright_page", None)
+    if page is not None:
+        try:
+            await page.close()
+        except Exception as error:  # already closed with its browser
+            logger.debug("closing page: %s", error)
