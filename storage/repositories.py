@@ -96,10 +96,13 @@ def source_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(names))
     if not wanted:
         return {}
-    stmt = _insert(session, Source).on_conflict_do_nothing(index_elements=["name"])
-    session.execute(stmt, [{"name": n, "created_at": utcnow()} for n in wanted])
-    rows = session.execute(select(Source.name, Source.id).where(Source.name.in_(wanted)))
-    return {name: source_id for name, source_id in rows}
+    query = select(Source.name, Source.id).where(Source.name.in_(wanted))
+    found = {name: source_id for name, source_id in session.execute(query)}
+    if len(found) < len(wanted):  # write only then: every batch calls this
+        stmt = _insert(session, Source).on_conflict_do_nothing(index_elements=["name"])
+        session.execute(stmt, [{"name": n, "created_at": utcnow()} for n in wanted if n not in found])
+        found = {name: source_id for name, source_id in session.execute(query)}
+    return found
 
 
 # --- sellers --------------------------------------------------------------------------------------
@@ -360,12 +363,21 @@ def _memoise_timestamps(
     ]
 
 
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a timestamp column; use an aware UTC datetime")
-        return value.isoformat()
-    raise TypeError(f"cannot store a {type(value).__name__} in a listing row")
+def _json_rows(rows: list[dict]) -> str:
+    """The batch as one JSON document; each distinct timestamp is formatted once."""
+    formatted: dict[datetime, str] = {}
+
+    def default(value: Any) -> str:
+        if not isinstance(value, datetime):
+            raise TypeError(f"cannot store a {type(value).__name__} in a listing row")
+        text = formatted.get(value)
+        if text is None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a timestamp column; use an aware UTC datetime")
+            formatted[value] = text = value.isoformat()
+        return text
+
+    return json.dumps(rows, default=default)
 
 
 @cache
@@ -410,7 +422,7 @@ def _upsert_listings_postgresql(
 ) -> UpsertResult:
     """PostgreSQL: one statement per batch and no lookups (see :func:`_pg_upsert_listings_statement`)."""
     stmt = _pg_upsert_listings_statement(tuple(rows[0]))
-    payload = json.dumps(rows, ensure_ascii=False, default=_json_default)
+    payload = _json_rows(rows)
     by_source_id = {source_id: name for name, source_id in sources.items()}
     result = UpsertResult()
     for source_id, external_id, listing_id, old_digest in session.execute(stmt, {"rows": payload}):

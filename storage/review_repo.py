@@ -5,12 +5,13 @@ Like :mod:`storage.repositories`, nothing here commits: the request that calls i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select, tuple_, update
+from sqlalchemy import Text, and_, cast, func, not_, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Flag, Listing, ListingObservation, Seller, Source, utcnow
@@ -320,3 +321,212 @@ def recent_tips(session: Session, statuses: Sequence[str] = ("queued",), limit: 
             select(Tip).where(Tip.status.in_(list(statuses))).order_by(Tip.id.desc()).limit(limit)
         )
     )
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+FINAL_STATUSES = ("confirmed", "dismissed", "escalated")
+
+
+def _local_day(session: Session, column: Any) -> Any:
+    """The calendar day in Vietnam (UTC+7, no daylight saving) of a UTC timestamp column."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Ho_Chi_Minh", column))
+    return func.date(column, "+7 hours")
+
+
+@dataclass(frozen=True, slots=True)
+class FlagCount:
+    day: Any  # a date (PostgreSQL) or an ISO date string (SQLite); see review.reports
+    category: str
+    source: str
+    province: str | None
+    province_legacy: str | None
+    count: int
+
+
+def flag_counts(session: Session, start: datetime, end: datetime) -> list[FlagCount]:
+    """Flags created in [start, end) by local day × category × source × province (current and old)."""
+    day = _local_day(session, Flag.created_at).label("day")
+    stmt = (
+        select(
+            day, Flag.category, Source.name, Listing.province, Listing.province_legacy, func.count(Flag.id)
+        )
+        .join(Listing, Listing.id == Flag.listing_id)
+        .join(Source, Source.id == Listing.source_id)
+        .where(Flag.created_at >= start, Flag.created_at < end)
+        .group_by(day, Flag.category, Source.name, Listing.province, Listing.province_legacy)
+    )
+    return [FlagCount(*row) for row in session.execute(stmt)]
+
+
+def decision_counts(session: Session, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    """Final decisions made in [start, end): (status, category of the flag, count)."""
+    stmt = (
+        select(Review.to_status, Flag.category, func.count(Review.id))
+        .join(Flag, Flag.id == Review.flag_id)
+        .where(Review.to_status.in_(FINAL_STATUSES), Review.created_at >= start, Review.created_at < end)
+        .group_by(Review.to_status, Flag.category)
+        .order_by(Review.to_status, Flag.category)
+    )
+    return [(status, category, count) for status, category, count in session.execute(stmt)]
+
+
+def first_decision_delays(session: Session, start: datetime, end: datetime) -> list[float]:
+    """Seconds from a flag's creation to its first final decision, for first decisions in [start, end)."""
+    first = func.min(Review.created_at).label("first")
+    stmt = (
+        select(Flag.created_at, first)
+        .join(Review, Review.flag_id == Flag.id)
+        .where(Review.to_status.in_(FINAL_STATUSES))
+        .group_by(Flag.id, Flag.created_at)
+        .having(first >= start, first < end)
+    )
+    delays = []
+    for created, decided in session.execute(stmt):
+        if isinstance(decided, str):  # SQLite aggregates lose the column type
+            decided = datetime.fromisoformat(decided)
+        if decided.tzinfo is None:
+            decided = decided.replace(tzinfo=created.tzinfo)
+        delays.append(max(0.0, (decided - created).total_seconds()))
+    return delays
+
+
+@dataclass(frozen=True, slots=True)
+class SellerRecord:
+    seller_id: int
+    name: str | None
+    source: str
+    confirmed: int
+    flags: int
+    listings: int
+
+
+def top_sellers(session: Session, limit: int = 20, *, min_confirmed: int = 1) -> list[SellerRecord]:
+    """Repeat offenders: sellers ranked by confirmed flags, then by flags of any status."""
+    confirmed = func.count(Flag.id).filter(Flag.status == "confirmed")
+    stmt = (
+        select(
+            Seller.id, Seller.name, Source.name, confirmed, func.count(Flag.id),
+            func.count(func.distinct(Listing.id)),
+        )
+        .join(Listing, Listing.seller_id == Seller.id)
+        .join(Flag, Flag.listing_id == Listing.id)
+        .join(Source, Source.id == Seller.source_id)
+        .group_by(Seller.id, Seller.name, Source.name)
+        .having(confirmed >= min_confirmed)
+        .order_by(confirmed.desc(), func.count(Flag.id).desc(), Seller.id)
+        .limit(limit)
+    )  # fmt: skip
+    return [SellerRecord(*row) for row in session.execute(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRecord:
+    rule_id: str
+    category: str
+    flags: int
+    open: int
+    confirmed: int
+    dismissed: int
+    escalated: int
+
+
+def top_rules(session: Session, limit: int = 50) -> list[RuleRecord]:
+    """Rules by the number of flags they raised, with how those flags were decided."""
+
+    def status_count(*statuses: str) -> Any:
+        return func.count(Flag.id).filter(Flag.status.in_(statuses))
+
+    stmt = (
+        select(
+            Flag.rule_id, func.min(Flag.category), func.count(Flag.id), status_count(*OPEN_STATUSES),
+            status_count("confirmed"), status_count("dismissed"), status_count("escalated"),
+        )
+        .group_by(Flag.rule_id)
+        .order_by(func.count(Flag.id).desc(), Flag.rule_id)
+        .limit(limit)
+    )  # fmt: skip
+    return [RuleRecord(*row) for row in session.execute(stmt)]
+
+
+# --- sellers --------------------------------------------------------------------------------------
+
+CONTACT_KINDS = ("phones", "zalo", "links")
+
+
+@dataclass(frozen=True, slots=True)
+class SellerListing:
+    listing_id: int
+    source: str
+    title: str
+    price: int | None
+    risk_score: float
+    shop_name: str | None
+    flags: int
+    confirmed: int
+
+
+@dataclass(slots=True)
+class SellerProfile:
+    seller: Seller
+    source: str
+    listings: list[SellerListing]
+    contacts: dict[str, list[str]]
+    related: list[SellerListing]  # other sellers' listings sharing a phone or Zalo number
+    decisions: list[Decision]
+
+
+def _seller_listings(session: Session, condition: Any, limit: int) -> list[SellerListing]:
+    stmt = (
+        select(
+            Listing.id, Source.name, Listing.title, Listing.price, Listing.risk_score, Listing.shop_name,
+            func.count(Flag.id), func.count(Flag.id).filter(Flag.status == "confirmed"),
+        )
+        .join(Source, Source.id == Listing.source_id)
+        .outerjoin(Flag, Flag.listing_id == Listing.id)
+        .where(condition)
+        .group_by(Listing.id, Source.name)
+        .order_by(Listing.risk_score.desc(), Listing.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [SellerListing(*row) for row in session.execute(stmt)]
+
+
+def _contacts_text_contains(value: str) -> Any:
+    """The listing's contacts JSON holds ``value`` as a whole string (portable: JSON text search)."""
+    return cast(Listing.contacts, Text).contains(json.dumps(value), autoescape=True)
+
+
+def seller_profile(session: Session, seller_id: int, *, limit: int = 200) -> SellerProfile | None:
+    """A seller's listings (with their flags), the contacts found in them and who else uses those."""
+    seller = session.get(Seller, seller_id)
+    if seller is None:
+        return None
+    source = session.execute(select(Source.name).where(Source.id == seller.source_id)).scalar_one()
+    listings = _seller_listings(session, Listing.seller_id == seller_id, limit)
+    contacts: dict[str, list[str]] = {kind: [] for kind in CONTACT_KINDS}
+    for (found,) in session.execute(
+        select(Listing.contacts).where(Listing.seller_id == seller_id).limit(limit)
+    ):
+        for kind in CONTACT_KINDS:
+            for value in (found or {}).get(kind) or []:
+                if isinstance(value, str) and value not in contacts[kind]:
+                    contacts[kind].append(value)
+    numbers = (contacts["phones"] + contacts["zalo"])[:20]
+    related: list[SellerListing] = []
+    if numbers:
+        related = _seller_listings(
+            session,
+            and_(
+                or_(Listing.seller_id.is_(None), Listing.seller_id != seller_id),
+                or_(*[_contacts_text_contains(n) for n in numbers]),
+            ),
+            50,
+        )
+    decisions = _decisions(
+        session,
+        and_(Listing.seller_id == seller_id, Review.to_status.in_(list(FINAL_STATUSES))),
+        50,
+    )
+    return SellerProfile(seller, source, listings, contacts, related, decisions)
