@@ -1,9 +1,10 @@
 """Shared Playwright helpers for the browser spiders (Shopee, TikTok, Facebook), used through scrapy-playwright.
 
-The browser is opt-in per request (``meta={"playwright": True}``) and only for spiders that put
-:func:`browser_settings` in their ``custom_settings``; every other crawl never starts Chromium.
+The browser is opt-in per request (``meta={"playwright": True}``) and only for spiders that mix in
+:class:`BrowserSpiderMixin`; every other crawl never starts Chromium.
 
-* :func:`browser_settings` — scrapy-playwright download handlers and launch options from ``ECOMWATCH_BROWSER_*``.
+* :func:`browser_settings` / :class:`BrowserSpiderMixin` — scrapy-playwright handlers and launch options
+  from ``ECOMWATCH_BROWSER_*``, installed at spider priority by the browser spiders only.
 * :func:`abort_request` — drops images, fonts and media (``PLAYWRIGHT_ABORT_REQUEST``).
 * :func:`context_kwargs` — an operator-supplied storage state (cookies) file, checked up front.
 * :class:`ResponseCapture` — keeps the JSON the page itself fetches (``page.on("response")``).
@@ -32,26 +33,32 @@ def abort_request(request: Any) -> bool:
     return request.resource_type in ABORTED_RESOURCES
 
 
-def browser_settings(settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``custom_settings`` for a browser spider: scrapy-playwright handlers and Chromium launch options."""
-    from crawler import settings as defaults
-
-    merged = {k: getattr(defaults, k) for k in dir(defaults) if k.startswith("ECOMWATCH_BROWSER_")}
-    merged.update(settings or {})
+def browser_settings(settings: Any) -> dict[str, Any]:
+    """scrapy-playwright settings for a browser spider, from ``ECOMWATCH_BROWSER_*`` (a Scrapy Settings)."""
+    max_pages = settings.getint("ECOMWATCH_BROWSER_MAX_PAGES", 4)
     return {
         "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {
-            "executable_path": merged["ECOMWATCH_BROWSER_EXECUTABLE"],
-            "args": list(merged["ECOMWATCH_BROWSER_ARGS"]),
+            "executable_path": settings.get("ECOMWATCH_BROWSER_EXECUTABLE", "/usr/bin/chromium"),
+            "args": settings.getlist("ECOMWATCH_BROWSER_ARGS", ["--no-sandbox"]),
             "headless": True,
         },
         "PLAYWRIGHT_ABORT_REQUEST": abort_request,
-        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": merged["ECOMWATCH_BROWSER_MAX_PAGES"],
-        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": merged["ECOMWATCH_BROWSER_NAVIGATION_TIMEOUT"] * 1000,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": max_pages,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": settings.getfloat("ECOMWATCH_BROWSER_NAVIGATION_TIMEOUT", 30)
+        * 1000,
         "PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER": True,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": merged["ECOMWATCH_BROWSER_MAX_PAGES"],
     }
+
+
+class BrowserSpiderMixin:
+    """Installs :func:`browser_settings` at spider priority, so only this spider's crawl loads the browser."""
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)  # type: ignore[misc]
+        settings.setdict(browser_settings(settings), priority="spider")
 
 
 class StorageStateError(ValueError):
@@ -68,7 +75,9 @@ def context_kwargs(storage_state: str | None, *, locale: str = "vi-VN") -> dict[
         except OSError as error:
             raise StorageStateError(f"storage_state {path}: cannot read it ({error.strerror})") from None
         except json.JSONDecodeError as error:
-            raise StorageStateError(f"storage_state {path}: not JSON ({error.msg}, line {error.lineno})") from None
+            raise StorageStateError(
+                f"storage_state {path}: not JSON ({error.msg}, line {error.lineno})"
+            ) from None
         if not isinstance(data, dict) or not isinstance(data.get("cookies", []), list):
             raise StorageStateError(
                 f"storage_state {path}: expected Playwright's {{'cookies': [...], 'origins': [...]}}"
@@ -106,12 +115,23 @@ class ResponseCapture:
 
     async def first(self, timeout: float) -> Captured | None:
         """The first matching response, waiting up to ``timeout`` seconds for it (None if none came)."""
-        if not self.responses:
+        return await self.nth(1, timeout)
+
+    async def nth(self, n: int, timeout: float) -> Captured | None:
+        """The ``n``-th matching response (1-based), waiting up to ``timeout`` seconds for it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            self._arrived.clear()  # cleared before the check: an arrival after it sets it again
+            if len(self.responses) >= n:
+                return self.responses[n - 1]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return None
             try:
-                await asyncio.wait_for(self._arrived.wait(), timeout)
+                await asyncio.wait_for(self._arrived.wait(), remaining)
             except TimeoutError:
                 return None
-        return self.responses[0]
 
 
 def browser_meta(capture: ResponseCapture, context: str, context_options: dict[str, Any]) -> dict[str, Any]:

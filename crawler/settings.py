@@ -58,10 +58,10 @@ ECOMWATCH_VERSION = __version__
 LOG_FORMATTER = "crawler.logformatter.EcomwatchLogFormatter"  # names listings by source:id, no item dumps
 
 # Browser (Playwright via scrapy-playwright): only the browser spiders (shopee…) install its download
-# handlers, in their own custom_settings (crawler.browser.browser_settings); requests opt in per request.
+# handlers, at spider priority (crawler.browser.BrowserSpiderMixin); requests opt in per request.
 ECOMWATCH_BROWSER_EXECUTABLE = "/usr/bin/chromium"  # Debian's Chromium (`playwright install` is not used)
 ECOMWATCH_BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                           "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]  # fmt: skip
-ECOMWATCH_BROWSER_MAX_PAGES = 4  # pages open at once per browser context (also per-domain concurrency)
+ECOMWATCH_BROWSER_MAX_PAGES = 4  # pages open at once per browser context
 ECOMWATCH_BROWSER_NAVIGATION_TIMEOUT = 30  # seconds for a page load
 ECOMWATCH_BROWSER_CAPTURE_TIMEOUT = 15.0  # seconds to wait for the JSON the page itself fetches

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import random
+from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_to_future
 
-from crawler.pages import PageError
+from crawler import browser
+from crawler.pages import Blocked, PageError
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +23,7 @@ MALFORMED_RETRIES = 2
 SCRAPY_INTERNAL_META = frozenset(
     {"download_latency", "download_slot", "retry_times", "depth", "download_timeout"}
 )
+_REDIRECT_META = frozenset({"redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons"})
 
 
 def split_arg(value: str | list[str] | None) -> list[str]:
@@ -33,6 +39,13 @@ class EcomwatchSpider(scrapy.Spider):
     #: names of the spider arguments recorded in crawl_run.args
     argument_names: ClassVar[tuple[str, ...]] = ("base_url",)
     default_base_url: ClassVar[str] = ""
+    #: times a blocked page is asked for again, each after a longer pause
+    block_retries: ClassVar[int] = 3
+    #: a block waits this many times the 429/5xx backoff base before the page is asked for again
+    block_backoff_factor: ClassVar[float] = 5.0
+    #: blocks in a row that stop the crawl (``ecomwatch/blocks/circuit_open``); 0 = never
+    max_blocks: int = 10
+    blocks_in_a_row: int = 0
 
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,3 +71,133 @@ class EcomwatchSpider(scrapy.Spider):
         else:
             logger.warning("%s: %s on %s; retrying", self.name, error, response.url)
         return retry
+
+    # --- blocks: counted, paused, retried; a circuit breaker after max_blocks in a row ----------------
+
+    def count_block(self, kind: str, response: Response, why: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ecomwatch/blocks")
+        stats.inc_value(f"ecomwatch/blocks/{kind}")
+        self.blocks_in_a_row += 1
+        self.logger.warning("%s: blocked (%s) on %s: %s", self.name, kind, response.url, why)
+        if self.max_blocks and self.blocks_in_a_row >= self.max_blocks:
+            stats.set_value("ecomwatch/blocks/circuit_open", 1)
+            raise CloseSpider(f"blocked {self.blocks_in_a_row} times in a row")
+
+    async def blocked(self, response: Response, block: Blocked) -> scrapy.Request | None:
+        """Count a block, wait, and ask for the page again (None once the retries are used up)."""
+        self.count_block(block.kind, response, str(block))
+        attempts = response.meta.get("block_retries", 0)
+        if attempts >= self.block_retries:
+            self.logger.error(
+                "%s: giving up on %s after %d blocks", self.name, self.original_url(response), attempts + 1
+            )
+            return None
+        await self.back_off(attempts, factor=self.block_backoff_factor)
+        return self.again(response, block_retries=attempts + 1)
+
+    async def back_off(self, attempt: int, factor: float = 1.0) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        base = self.settings.getfloat("ECOMWATCH_BACKOFF_BASE", 1.0) * factor
+        delay = min(
+            self.settings.getfloat("ECOMWATCH_BACKOFF_MAX", 60.0),
+            base * 2**attempt * (1 + random.random() / 2),
+        )
+        stats.inc_value("ecomwatch/backoff/seconds", round(delay, 3))
+        # imported here: importing the reactor when the spider module loads would install the default one
+        from twisted.internet import reactor, task
+
+        await deferred_to_future(task.deferLater(reactor, delay, lambda: None))
+
+    @staticmethod
+    def original_url(response: Response) -> str:
+        """The URL asked for, before any redirect to a captcha page."""
+        return str(response.meta.get("redirect_urls", [response.url])[0])
+
+    def again(self, response: Response, **meta: Any) -> scrapy.Request:
+        request = response.request
+        assert request is not None
+        kept = {k: v for k, v in request.meta.items() if k not in SCRAPY_INTERNAL_META | _REDIRECT_META}
+        return request.replace(url=self.original_url(response), dont_filter=True, meta=kept | meta)
+
+
+# --- browser spiders (Shopee, Facebook): one Chromium page per request, always closed ------------------------
+
+#: statuses waited on and asked for again (the page's own, or its API call's)
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+#: meta keys of one browser page; a retry gets fresh ones
+_PAGE_META = frozenset({"playwright_page", "capture", "playwright_page_event_handlers"})
+
+
+class Transient(Exception):
+    """A 429/5xx seen in the browser (Scrapy's retry middleware is off for browser pages: they must be closed)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+class BrowserSpider(browser.BrowserSpiderMixin, EcomwatchSpider):
+    """Requests pages through scrapy-playwright and captures the JSON they fetch (``self.context_options``:
+    the browser context, with the operator's storage state)."""
+
+    context_options: dict[str, Any]
+
+    def browser_request(self, url: str, pattern: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        capture = browser.ResponseCapture(pattern)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.page_errback,
+            cb_kwargs=cb_kwargs,
+            meta=browser.browser_meta(capture, self.name, self.context_options),
+            dont_filter=True,  # one request per page by construction; a retry repeats the URL
+        )
+
+    async def transient(self, response: Response, status: int) -> scrapy.Request | None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"ecomwatch/http/{status}")
+        attempts = response.meta.get("transient_retries", 0)
+        if attempts >= self.settings.getint("RETRY_TIMES", 4):
+            stats.inc_value("retry/max_reached")
+            stats.inc_value("ecomwatch/pages/lost")
+            self.logger.error(
+                "%s: giving up on %s after HTTP %d", self.name, self.original_url(response), status
+            )
+            return None
+        await self.back_off(attempts)
+        return self.again(response, transient_retries=attempts + 1)
+
+    def original_url(self, response: Response) -> str:  # type: ignore[override]
+        """The URL asked for: a redirect to a verify page happened inside the browser."""
+        request = response.request
+        return request.url if request is not None else response.url
+
+    def again(self, response: Response, **meta: Any) -> scrapy.Request:
+        request = response.request
+        assert request is not None
+        kept = {k: v for k, v in request.meta.items() if k not in SCRAPY_INTERNAL_META | _PAGE_META}
+        capture = browser.ResponseCapture(request.meta["capture"].pattern.pattern)
+        fresh = browser.browser_meta(capture, self.name, self.context_options)
+        return request.replace(dont_filter=True, meta=kept | fresh | meta)
+
+    def page_failed(self, response: Response, error: PageError) -> scrapy.Request | None:
+        retry = super().page_failed(response, error)
+        if retry is None:
+            return None
+        return self.again(response, malformed_retries=retry.meta["malformed_retries"])
+
+    async def page_errback(self, failure: Any) -> AsyncIterator[Any]:
+        """The page could not be loaded at all (timeout, browser crash): close it, count it."""
+        request = failure.request
+        await browser.close_page(request.meta)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ecomwatch/pages/failed")
+        self.logger.error("%s: page failed for good: %s: %s", self.name, request.url, failure.value)
+        listing = request.cb_kwargs.get("listing")
+        if listing is not None:
+            yield listing

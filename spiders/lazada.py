@@ -12,28 +12,20 @@ ecomwatch crawl lazada --base-url … --query "nước hoa" --category nuoc-hoa 
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode, urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
-from scrapy.utils.defer import deferred_to_future
 
 from crawler.pages import PageError
 from crawler.pages import lazada as page
-from spiders.base import SCRAPY_INTERNAL_META, EcomwatchSpider, split_arg
+from spiders.base import EcomwatchSpider, split_arg
 
 SITE_URL = "https://www.lazada.vn"
 SORTS = ("popularity", "priceasc", "pricedesc")
-#: times a blocked page is asked for again, each after a longer pause
-BLOCK_RETRIES = 3
-#: a block waits this many times the 429/5xx backoff base before the page is asked for again
-BLOCK_BACKOFF_FACTOR = 5.0
-_REDIRECT_META = frozenset({"redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons"})
 
 
 class LazadaSpider(EcomwatchSpider):
@@ -76,7 +68,6 @@ class LazadaSpider(EcomwatchSpider):
         self.sort = sort
         self.details = str(details).lower() not in {"0", "false", "no"}
         self.max_blocks = int(max_blocks)
-        self.blocks_in_a_row = 0
         self.seen: set[str] = set()
 
     def headers(self) -> dict[str, str]:
@@ -200,56 +191,6 @@ class LazadaSpider(EcomwatchSpider):
         merged = page.merge_product(listing, product, site_url=SITE_URL + "/")
         merged["raw_ref"] = response.url
         yield merged
-
-    # --- blocks ------------------------------------------------------------------------------------
-
-    def count_block(self, kind: str, response: Response, why: str) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("ecomwatch/blocks")
-        stats.inc_value(f"ecomwatch/blocks/{kind}")
-        self.blocks_in_a_row += 1
-        self.logger.warning("lazada: blocked (%s) on %s: %s", kind, response.url, why)
-        if self.max_blocks and self.blocks_in_a_row >= self.max_blocks:
-            stats.set_value("ecomwatch/blocks/circuit_open", 1)
-            raise CloseSpider(f"blocked {self.blocks_in_a_row} times in a row")
-
-    async def blocked(self, response: Response, block: page.Blocked) -> scrapy.Request | None:
-        """Count a block, wait, and ask for the page again (None once the retries are used up)."""
-        self.count_block(block.kind, response, str(block))
-        attempts = response.meta.get("block_retries", 0)
-        if attempts >= BLOCK_RETRIES:
-            self.logger.error(
-                "lazada: giving up on %s after %d blocks", self.original_url(response), attempts + 1
-            )
-            return None
-        await self.back_off(attempts, factor=BLOCK_BACKOFF_FACTOR)
-        return self.again(response, block_retries=attempts + 1)
-
-    async def back_off(self, attempt: int, factor: float = 1.0) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
-        base = self.settings.getfloat("ECOMWATCH_BACKOFF_BASE", 1.0) * factor
-        delay = min(
-            self.settings.getfloat("ECOMWATCH_BACKOFF_MAX", 60.0),
-            base * 2**attempt * (1 + random.random() / 2),
-        )
-        stats.inc_value("ecomwatch/backoff/seconds", round(delay, 3))
-        # imported here: importing the reactor when the spider module loads would install the default one
-        from twisted.internet import reactor, task
-
-        await deferred_to_future(task.deferLater(reactor, delay, lambda: None))
-
-    @staticmethod
-    def original_url(response: Response) -> str:
-        """The URL asked for, before any redirect to a captcha page."""
-        return str(response.meta.get("redirect_urls", [response.url])[0])
-
-    def again(self, response: Response, **meta: Any) -> scrapy.Request:
-        request = response.request
-        assert request is not None
-        kept = {k: v for k, v in request.meta.items() if k not in SCRAPY_INTERNAL_META | _REDIRECT_META}
-        return request.replace(url=self.original_url(response), dont_filter=True, meta=kept | meta)
 
     # --- failures ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""``python -m crawler.mirror [--source tiki|sendo|lazada|shopee|tiktok] [--port 0] [--host 127.0.0.1] [--seed N] [--synthetic N] [fault flags]``
+"""``python -m crawler.mirror [--source tiki|sendo|lazada|shopee|tiktok|facebook] [--port 0] [--host 127.0.0.1] [--seed N] [--synthetic N] [fault flags]``
 
 Prints exactly one line, ``MIRROR_URL=http://HOST:PORT``, then serves until SIGTERM/SIGINT.
 ``--export-labels FILE`` instead writes the hand-written listings as labelled JSONL and exits.
@@ -55,9 +55,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--silent-empty", type=int, default=0, metavar="N", help="lazada: 'no results' page for N searches"
     )
-    for name, what in (("anti-bot", '{"error":90309999} JSON'), ("forbidden", "HTTP 403"),
-                       ("traffic-error", "a redirect to /verify/traffic/error")):  # fmt: skip
-        p.add_argument(f"--{name}", type=int, default=0, metavar="N", help=f"shopee: {what} for N requests")
+    for name, what in (("anti-bot", 'shopee: {"error":90309999} JSON'), ("forbidden", "shopee: HTTP 403"),
+                       ("traffic-error", "shopee: a redirect to /verify/traffic/error"),
+                       ("login-wall", "facebook: the login wall")):  # fmt: skip
+        p.add_argument(f"--{name}", type=int, default=0, metavar="N", help=f"{what} for N requests")
     p.add_argument("--log-level", default="WARNING")
     p.add_argument("--export-labels", type=Path, metavar="FILE", help="write labelled JSONL and exit")
     p.add_argument("--crawled-at", default=date.today().isoformat(), help="crawled_at for --export-labels")
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         anti_bot=args.anti_bot,
         forbidden=args.forbidden,
         traffic_error=args.traffic_error,
+        login_wall=args.login_wall,
     )
     try:
         server = MirrorServer((args.host, args.port), options)

@@ -87,6 +87,7 @@ class Site:
     server_header: str = "nginx"
     # (raw path with query, request headers) -> a refusal, before faults (Shopee's signed-header check)
     guard: Callable[[str, Any], Reply | None] | None = None
+    post_paths: tuple[str, ...] = ()  # paths that take a POSTed form (Facebook's /api/graphql/)
 
 
 def html_error(status: int, kind: str, server: str = "nginx") -> Reply:

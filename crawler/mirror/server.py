@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.mirror import lazada, sendo, shopee, tiktok
+from crawler.mirror import facebook, lazada, sendo, shopee, tiktok
 from crawler.mirror.catalogue import ProductSource, load_catalogue
 from crawler.mirror.faults import ControlError, Faults, FaultState
 from crawler.mirror.routes import TIKI, Reply, Settings, Site
@@ -31,7 +31,9 @@ from crawler.mirror.tiki import error_body
 logger = logging.getLogger(__name__)
 
 #: the marketplaces a mirror can imitate (``--source`` / ``start_mirror(source=…)``)
-SITES: dict[str, Site] = {site.name: site for site in (TIKI, sendo.SITE, lazada.SITE, shopee.SITE, tiktok.SITE)}
+SITES: dict[str, Site] = {
+    site.name: site for site in (TIKI, sendo.SITE, lazada.SITE, shopee.SITE, tiktok.SITE, facebook.SITE)
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class MirrorOptions:
     anti_bot: int = 0  # shopee block pages
     forbidden: int = 0
     traffic_error: int = 0
+    login_wall: int = 0  # facebook
 
     def faults(self) -> Faults:
         names = {f.name for f in fields(Faults)}
@@ -137,7 +140,10 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if path == "/__stats":
             return Reply(200, "stats", server.faults.snapshot())
         if method != "GET":
-            return Reply(405, "other", error_body(405, "Method Not Allowed"))
+            if path not in site.post_paths:
+                return Reply(405, "other", error_body(405, "Method Not Allowed"))
+            form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+            params = params | form
         if path in ("/", "/index.html"):
             return Reply(200, "index", text=site.index_html, content_type="text/html; charset=utf-8")
         if path == "/robots.txt":

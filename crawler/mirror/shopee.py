@@ -79,7 +79,9 @@ def rating_count(product: Product) -> list[int]:
 
 
 def item_basic(product: Product) -> dict[str, Any]:
-    discount = round(100 * (1 - product.price / product.list_price)) if product.list_price > product.price else 0
+    discount = (
+        round(100 * (1 - product.price / product.list_price)) if product.list_price > product.price else 0
+    )
     return {
         "itemid": product.id, "shopid": product.seller_id, "name": product.name,
         "image": image(product), "images": [image(product, i) for i in range(3)],
@@ -144,7 +146,10 @@ def search_page(source: ProductSource, params: dict[str, str]) -> Reply:
 
 
 def attributes(product: Product) -> list[dict[str, Any]]:
-    rows = [("Thương hiệu", product.brand or "No brand", False), ("Xuất xứ", product.origin or "Việt Nam", False)]
+    rows = [
+        ("Thương hiệu", product.brand or "No brand", False),
+        ("Xuất xứ", product.origin or "Việt Nam", False),
+    ]
     if product.expiry:
         rows.append(("Hạn sử dụng", product.expiry, False))
     rows.append(("Ngày sản xuất", str(1_700_000_000 - product.days * 86400), True))
@@ -218,7 +223,9 @@ def detail(source: ProductSource, params: dict[str, str]) -> Reply:
     product = source.get(int(raw_id)) if raw_id.isdigit() else None
     if product is None or str(product.seller_id) != params.get("shop_id"):
         # what the real API sends for an item that is gone
-        return Reply(200, "detail", {"bff_meta": None, "error": 4, "error_msg": "item not found", "data": None})
+        return Reply(
+            200, "detail", {"bff_meta": None, "error": 4, "error_msg": "item not found", "data": None}
+        )
     return Reply(200, "detail", detail_payload(product))
 
 

@@ -39,8 +39,17 @@ def seller_path(product: Product) -> str:
 
 def product_info(product: Product) -> dict[str, Any]:
     description = product.description or product.name
-    desc_detail = [{"type": "text", "text": line} for line in description.splitlines() if line.strip()]
-    desc_detail.append({"type": "image", "image": {"url_list": [f"https://p16-oec-va.ibyteimg.com/{stable_hex('tt', product.id)}~tplv.webp"]}})
+    desc_detail: list[dict[str, Any]] = [
+        {"type": "text", "text": line} for line in description.splitlines() if line.strip()
+    ]
+    desc_detail.append(
+        {
+            "type": "image",
+            "image": {
+                "url_list": [f"https://p16-oec-va.ibyteimg.com/{stable_hex('tt', product.id)}~tplv.webp"]
+            },
+        }
+    )
     return {
         "product_id": str(product_id(product)),
         "product_base": {
@@ -67,7 +76,12 @@ def product_info(product: Product) -> dict[str, Any]:
 
 
 def router_data(product: Product) -> dict[str, Any]:
-    return {"loaderData": {"layout": {"region": "VN"}, ROUTE_KEY: {"initialData": {"productInfo": product_info(product)}}}}
+    return {
+        "loaderData": {
+            "layout": {"region": "VN"},
+            ROUTE_KEY: {"initialData": {"productInfo": product_info(product)}},
+        }
+    }
 
 
 def _script_json(value: Any) -> str:
@@ -108,7 +122,8 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
             page = 1
         products = results.page((page - 1) * SELLER_PAGE_SIZE, SELLER_PAGE_SIZE)
         links = "".join(
-            f'<a class="product-card" href="/view/product/{product_id(p)}">{escape(p.name)}</a>' for p in products
+            f'<a class="product-card" href="/view/product/{product_id(p)}">{escape(p.name)}</a>'
+            for p in products
         )
         more = page * SELLER_PAGE_SIZE < results.total
         nav = f'<a rel="next" href="{path}?page={page + 1}">Xem thêm</a>' if more else ""

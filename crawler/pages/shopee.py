@@ -60,9 +60,13 @@ def parse_search(body: bytes | str) -> SearchPage:
         raise PageError("shopee search_items: no 'items' key in the response")
     if data.get("error"):
         raise PageError(f"shopee search_items: error {data['error']} ({data.get('error_msg')})")
-    items = [i for i in data.get("items") or [] if isinstance(i, dict) and isinstance(i.get("item_basic"), dict)]
+    items = [
+        i for i in data.get("items") or [] if isinstance(i, dict) and isinstance(i.get("item_basic"), dict)
+    ]
     total = data.get("total_count")
-    return SearchPage(items=items, nomore=bool(data.get("nomore")), total=total if isinstance(total, int) else None)
+    return SearchPage(
+        items=items, nomore=bool(data.get("nomore")), total=total if isinstance(total, int) else None
+    )
 
 
 def _price(value: Any) -> Any:

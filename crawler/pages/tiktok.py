@@ -24,7 +24,9 @@ _ROUTER_DATA = re.compile(
 )
 _CAPTCHA = ("secsdk-captcha", "captcha_verify_container", "Verify to continue")
 _PRODUCT_LINK = re.compile(r'href="(?P<href>(?:https?://[^"/]+)?/view/product/(?P<id>\d+)[^"]*)"')
-_NEXT_LINK = re.compile(r'<a[^>]*\brel="next"[^>]*\bhref="(?P<href>[^"]+)"|<a[^>]*\bhref="(?P<href2>[^"]+)"[^>]*\brel="next"')
+_NEXT_LINK = re.compile(
+    r'<a[^>]*\brel="next"[^>]*\bhref="(?P<href>[^"]+)"|<a[^>]*\bhref="(?P<href2>[^"]+)"[^>]*\brel="next"'
+)
 
 
 def _text(body: bytes | str) -> str:
@@ -46,7 +48,9 @@ def parse_product(body: bytes | str, *, url: str = "") -> dict[str, Any]:
     data = load_json(match["json"], what="tiktok __MODERN_ROUTER_DATA__")
     loader = data.get("loaderData") if isinstance(data, dict) else None
     for route in (loader or {}).values():
-        info = ((route or {}).get("initialData") or {}).get("productInfo") if isinstance(route, dict) else None
+        info = (
+            ((route or {}).get("initialData") or {}).get("productInfo") if isinstance(route, dict) else None
+        )
         if isinstance(info, dict) and isinstance(info.get("product_base"), dict):
             return info
     raise PageError(f"tiktok product page: no loaderData…initialData.productInfo on {url}")
@@ -60,7 +64,11 @@ def description(desc_detail: Any) -> str:
             parts = json.loads(desc_detail)
         except json.JSONDecodeError:
             return html_to_text(desc_detail)
-    lines = [html_to_text(str(p.get("text"))) for p in parts or [] if isinstance(p, dict) and p.get("type") == "text"]
+    lines = [
+        html_to_text(str(p.get("text")))
+        for p in parts or []
+        if isinstance(p, dict) and p.get("type") == "text"
+    ]
     return "\n".join(line for line in lines if line)
 
 
@@ -70,7 +78,9 @@ def _price(value: Any) -> Any:
     return parse_price_text(str(value)) if value not in (None, "") else None
 
 
-def listing_from_product(info: dict[str, Any], *, url: str, crawled_at: datetime | None = None) -> dict[str, Any]:
+def listing_from_product(
+    info: dict[str, Any], *, url: str, crawled_at: datetime | None = None
+) -> dict[str, Any]:
     base = info["product_base"]
     price = base.get("price") or {}
     seller = info.get("seller") or {}

@@ -204,7 +204,7 @@ def test_faults_sendo_does_not_have_are_refused(fresh: MirrorHandle, body: dict,
 
 def test_unknown_source_and_foreign_start_up_faults_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown mirror source"):
-        start_mirror(source="shopee")
+        start_mirror(source="amazon")  # shopee is a known source now
     with pytest.raises(ValueError, match="captcha"):
         start_mirror(source="sendo", captcha=1)
     with pytest.raises(ValueError, match="drift"):

@@ -1,0 +1,173 @@
+"""Facebook (marketplaces.md §6): Marketplace feed units (embedded ``__bbox`` JSON or a GraphQL answer),
+group/page posts with prices written freely ("1tr2", "350k", "1.200.000đ", "giá ib"), and the login wall.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urljoin
+
+from crawler.normalize import parse_price_text
+from crawler.pages import Blocked, PageError, html_to_text, load_json
+
+SOURCE = "facebook"
+SITE_URL = "https://www.facebook.com"
+_JSON_SCRIPT = re.compile(r'<script type="application/json"[^>]*>(?P<json>.*?)</script>', re.DOTALL)
+_LOGIN_WALL = ('id="login_form"', "Bạn phải đăng nhập để tiếp tục", "You must log in to continue")
+_ARTICLE = re.compile(r'<div role="article" data-post-id="(?P<id>[^"]+)">(?P<body>.*?)</div>\s*(?=<div role="article"|</div>\s*</body>|$)', re.DOTALL)  # fmt: skip
+_AUTHOR = re.compile(r"<h3>\s*<a[^>]*>(?P<name>.*?)</a>", re.DOTALL)
+_MESSAGE = re.compile(r'<div data-ad-preview="message">(?P<text>.*?)</div>', re.DOTALL)
+_PERMALINK = re.compile(r'<a href="(?P<href>[^"]*/posts/[^"]*)"')
+#: the price part of a post: what follows "Giá"/"giá" up to the end of the sentence
+_PRICE_PART = re.compile(
+    r"\bgi[áa]\s*(?:bán)?\s*[:\-]?\s*(?P<price>[^.\n!;]+(?:\.\d{3})*[^.\n!;]*)", re.IGNORECASE
+)
+
+
+def login_wall(html: str) -> bool:
+    return any(marker in html for marker in _LOGIN_WALL)
+
+
+def check_login(body: bytes | str, url: str) -> None:
+    html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if login_wall(html):
+        raise Blocked("login_wall", f"facebook: login wall on {url} (give a logged-in storage_state)")
+
+
+@dataclass(slots=True)
+class FeedPage:
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    has_next_page: bool = False
+    end_cursor: str | None = None
+
+
+def _feed(result: Any, what: str) -> FeedPage:
+    try:
+        units = result["data"]["marketplace_search"]["feed_units"]
+    except (KeyError, TypeError):
+        errors = result.get("errors") if isinstance(result, dict) else None
+        if errors:
+            message = str(errors[0].get("message", "")) if isinstance(errors[0], dict) else str(errors[0])
+            if "log in" in message.lower():
+                raise Blocked("login_wall", f"{what}: {message}") from None
+            raise PageError(f"{what}: GraphQL error {message!r}") from None
+        raise PageError(f"{what}: no data.marketplace_search.feed_units") from None
+    info = units.get("page_info") or {}
+    edges = [
+        e
+        for e in units.get("edges") or []
+        if isinstance(e, dict) and isinstance((e.get("node") or {}).get("listing"), dict)
+    ]
+    return FeedPage(
+        edges=edges, has_next_page=bool(info.get("has_next_page")), end_cursor=info.get("end_cursor")
+    )
+
+
+def parse_graphql(body: bytes | str) -> FeedPage:
+    """A ``/api/graphql/`` answer; several JSON objects may come separated by newlines (the first counts)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    first = text.strip().split("\n", 1)[0] if text.strip().startswith("{") and "\n{" in text else text
+    return _feed(load_json(first, what="facebook graphql"), "facebook graphql")
+
+
+def parse_search_page(body: bytes | str, *, url: str = "") -> FeedPage:
+    """The feed units embedded in a Marketplace search page (``require…__bbox.result``)."""
+    html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    check_login(html, url)
+    for match in _JSON_SCRIPT.finditer(html):
+        if "marketplace_search" not in match["json"]:
+            continue
+        blob = load_json(match["json"], what="facebook embedded JSON")
+        try:
+            result = blob["require"][0][3][0]["__bbox"]["require"][0][3][1]["__bbox"]["result"]
+        except (KeyError, IndexError, TypeError):
+            raise PageError(
+                f"facebook search page: unexpected nesting of the embedded JSON on {url}"
+            ) from None
+        return _feed(result, "facebook search page")
+    raise PageError(f"facebook search page: no embedded marketplace_search JSON on {url}")
+
+
+def _amount(price: dict[str, Any]) -> int | None:
+    amount = price.get("amount")
+    if amount not in (None, ""):
+        try:
+            return int(Decimal(str(amount)))
+        except InvalidOperation:
+            pass
+    return parse_price_text(price.get("formatted_amount"))
+
+
+def listing_from_edge(edge: dict[str, Any], *, crawled_at: datetime | None = None) -> dict[str, Any]:
+    listing = edge["node"]["listing"]
+    price = listing.get("listing_price") or {}
+    geo = (listing.get("location") or {}).get("reverse_geocode") or {}
+    seller = listing.get("marketplace_listing_seller") or {}
+    photo = ((listing.get("primary_listing_photo") or {}).get("image") or {}).get("uri")
+    location = ", ".join(p for p in (geo.get("city"), geo.get("state")) if p) or None
+    item: dict[str, Any] = {
+        "source": SOURCE,
+        "external_id": str(listing["id"]),
+        "url": f"{SITE_URL}/marketplace/item/{listing['id']}/",
+        "title": listing.get("marketplace_listing_title") or listing.get("custom_title"),
+        "description": "",
+        "price": _amount(price),
+        "currency": "VND",
+        "shop_name": seller.get("name"),
+        "shop_location": geo.get("state") or geo.get("city") or None,
+        "images": [photo] if photo else [],
+        "attributes": {"location": location} if location else {},
+        "crawled_at": crawled_at or datetime.now(UTC),
+        "raw": listing,
+    }
+    if seller.get("id"):
+        item["seller"] = {"source": SOURCE, "external_id": str(seller["id"]), "name": seller.get("name"),
+                          "url": f"{SITE_URL}/profile.php?id={seller['id']}"}  # fmt: skip
+    return item
+
+
+#: a number written as a price: with a unit (350k, 1tr2, 2 triệu, 99.000đ) or thousands dots (1.200.000)
+_PRICED = re.compile(
+    r"(?<![\w.,])(?:\d{1,3}(?:[.,]\d{3})+\s*(?:đ|₫|vnđ|vnd)?|\d+(?:[.,]\d+)?\s*(?:k|tr\d{0,3}|triệu|nghìn|ngàn|đ|₫|vnđ|vnd))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def price_in_post(text: str) -> int | None:
+    """The price a post states: after the last "Giá"/"giá", else the first number written as a price."""
+    matches = list(_PRICE_PART.finditer(text))  # the last "Giá:" is the price; earlier ones are "giá rẻ"…
+    if matches:
+        return parse_price_text(matches[-1]["price"])
+    priced = _PRICED.search(text)  # "350k" rather than the "100" of "100ml"
+    return parse_price_text(priced.group(0)) if priced else None
+
+
+def parse_posts(body: bytes | str, *, url: str, crawled_at: datetime | None = None) -> list[dict[str, Any]]:
+    """Posts of a group or page (``<div role="article">``), as listings priced from their free text."""
+    html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    check_login(html, url)
+    posts = []
+    for match in _ARTICLE.finditer(html):
+        chunk = match["body"]
+        message = _MESSAGE.search(chunk)
+        text = html_to_text(message["text"]) if message else html_to_text(chunk)
+        author = _AUTHOR.search(chunk)
+        link = _PERMALINK.search(chunk)
+        title = text.split(".", 1)[0].strip() or text[:120]
+        posts.append({
+            "source": SOURCE, "external_id": f"post:{match['id']}",
+            "url": urljoin(SITE_URL, link["href"]) if link else url,
+            "title": title, "description": text, "price": price_in_post(text), "currency": "VND",
+            "shop_name": html_to_text(author["name"]) if author else None,
+            "crawled_at": crawled_at or datetime.now(UTC), "raw": {"post_id": match["id"], "text": text},
+        })  # fmt: skip
+    return posts
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
