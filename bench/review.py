@@ -3,7 +3,7 @@
     .venv/bin/python bench/review.py                       # 1,000,000 listings, 200,000 flags
     .venv/bin/python bench/review.py --listings 50000 --flags 10000 --requests 400
 
-Reports p50 and p95 per page (queue unfiltered, queue filtered, listing). Target: p95 < 150 ms.
+Reports p50 and p95 per page (queue unfiltered, queue filtered, listing, reports, sellers). Target: p95 < 150 ms.
 """
 
 from __future__ import annotations
@@ -104,6 +104,8 @@ def measure(base: str, requests: int, clients: int, listing_ids: list[int]) -> N
         "queue filtered": lambda i: f"/queue?category={CATEGORIES[i % 5]}&province=B%C3%ACnh+D%C6%B0%C6%A1ng&severity=high",
         "queue page 5 (keyset)": None,
         "listing": lambda i: f"/listings/{listing_ids[i % len(listing_ids)]}",
+        "reports (12 weeks)": lambda i: "/reports",
+        "sellers": lambda i: "/sellers",
     }
     more = pool[0].get("/queue").text
     for _ in range(4):

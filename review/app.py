@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from review.routes import audit, auth, decide, listing, queue, tips
+from review.reports import ReportCache
+from review.routes import audit, auth, bulk, decide, listing, queue, reports, rules, sellers, tips
 from review.security import Forbidden, NotAuthenticated, SecurityHeaders, csrf_protect
 from review.settings import ReviewSettings
 from review.templating import render
@@ -21,7 +22,18 @@ from storage.db import ensure_schema, make_engine, make_session_factory
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (auth.router, queue.router, listing.router, decide.router, tips.router, audit.router)
+ROUTERS = (
+    auth.router,
+    queue.router,
+    listing.router,
+    decide.router,
+    bulk.router,
+    tips.router,
+    audit.router,
+    reports.router,
+    sellers.router,
+    rules.router,
+)
 
 
 def _is_htmx(request: Request) -> bool:
@@ -75,6 +87,7 @@ def create_app(settings: ReviewSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.report_cache = ReportCache(settings.report_cache.total_seconds())
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(NotAuthenticated, _not_authenticated)
     app.add_exception_handler(Forbidden, _forbidden)

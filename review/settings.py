@@ -22,6 +22,8 @@ class ReviewSettings:
     # Tips one IP address may submit per hour.
     tips_per_hour: int = 5
     queue_page_size: int = 50
+    # How long the reports page reuses figures it computed (exports always compute afresh).
+    report_cache: timedelta = timedelta(seconds=60)
     # Run migrations on start-up (the CLI does; tests upgrade their own databases).
     upgrade_schema: bool = True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
 import scrapy
@@ -71,6 +71,19 @@ class EcomwatchSpider(scrapy.Spider):
         else:
             logger.warning("%s: %s on %s; retrying", self.name, error, response.url)
         return retry
+
+    def search_failed(self, failure: Any) -> None:
+        """A listing page failed for good (retries exhausted): count it; the crawl goes on."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("ecomwatch/pages/failed")
+        logger.error("%s: search page failed for good: %s: %s", self.name, failure.request.url, failure.value)
+
+    def detail_failed(self, failure: Any) -> Iterator[dict[str, Any]]:
+        """A detail page is gone for good (retries exhausted): keep the listing the search page gave."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("ecomwatch/detail/failed")
+        logger.warning("%s: detail failed for %s: %s", self.name, failure.request.url, failure.value)
+        yield failure.request.meta["listing"]
 
     # --- blocks: counted, paused, retried; a circuit breaker after max_blocks in a row ----------------
 

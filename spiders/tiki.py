@@ -144,17 +144,3 @@ class TikiSpider(EcomwatchSpider):
         merged = page.merge_detail(listing, detail, site_url=self.base_url + "/")
         merged["raw_ref"] = response.url
         yield merged
-
-    def search_failed(self, failure: Any) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("ecomwatch/pages/failed")
-        self.logger.error("tiki: search page failed for good: %s: %s", failure.request.url, failure.value)
-
-    def detail_failed(self, failure: Any) -> Iterator[dict[str, Any]]:
-        """The detail page is gone for good (retries exhausted): keep the search item."""
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("ecomwatch/detail/failed")
-        self.logger.warning("tiki: detail failed for %s: %s", failure.request.url, failure.value)
-        yield failure.request.meta["listing"]

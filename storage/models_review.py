@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, Flag, JSONType, Listing, UTCDateTime, utcnow
 
 ROLES = ("admin", "analyst", "inspector")
-TIP_STATUSES = ("queued", "crawled", "rejected")
+TIP_STATUSES = ("queued", "crawled", "failed", "rejected")
 
 _BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -91,14 +91,18 @@ class Tip(Base):
     """A citizen's report of a suspicious listing, queued for the tips spider."""
 
     __tablename__ = "tip"
-    __table_args__ = (Index(None, "status", "created_at"), Index(None, "ip_hash", "created_at"))
+    __table_args__ = (
+        Index(None, "status", "created_at"),
+        Index(None, "ip_hash", "created_at"),
+        Index(None, "listing_id"),  # the queue's "from a tip" marker and filter
+    )
 
     id: Mapped[int] = mapped_column(_BigId, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))
     description: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(200))
     ip_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | crawled | rejected
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | crawled | failed | rejected
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id", ondelete="SET NULL"))
 

@@ -33,6 +33,7 @@ class QueueFilters:
     created_from: datetime | None = None
     created_before: datetime | None = None
     text: str | None = None  # in the title or the shop name
+    from_tip: bool = False  # only listings a citizen's tip led the tips spider to
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +73,17 @@ class QueueRow:
     status: str
     risk_score: float
     created_at: datetime
+    from_tip: bool
 
 
 @dataclass(slots=True)
 class QueuePage:
     rows: list[QueueRow]
     next_cursor: QueueCursor | None
+
+
+def _from_tip() -> Any:
+    return select(Tip.id).where(Tip.listing_id == Listing.id).exists()
 
 
 def _queue_conditions(f: QueueFilters) -> list[Any]:
@@ -96,6 +102,8 @@ def _queue_conditions(f: QueueFilters) -> list[Any]:
         conditions.append(Flag.created_at >= f.created_from)
     if f.created_before:
         conditions.append(Flag.created_at < f.created_before)
+    if f.from_tip:
+        conditions.append(_from_tip())
     if f.text:
         conditions.append(
             or_(
@@ -106,20 +114,51 @@ def _queue_conditions(f: QueueFilters) -> list[Any]:
     return conditions
 
 
+# A filter on the flag's own columns matching at most this many flags is "rare": the queue then starts
+# from those flags instead of walking listings riskiest first (a walk that finds nothing reads them all).
+RARE_FLAGS = 2000
+
+
+def _rare_flag_ids(session: Session, f: QueueFilters) -> list[int] | None:
+    """The ids of the flags a selective flag-side filter matches, or None if it is not selective."""
+    conditions: list[Any] = []
+    for column, value in (
+        (Flag.category, f.category),
+        (Flag.severity, f.severity),
+        (Flag.rule_id, f.rule_id),
+    ):
+        if value:
+            conditions.append(column == value)
+    if f.created_from:
+        conditions.append(Flag.created_at >= f.created_from)
+    if f.created_before:
+        conditions.append(Flag.created_at < f.created_before)
+    if not conditions:
+        return None
+    probe = select(Flag.id).where(Flag.status.in_(list(f.statuses)), *conditions).limit(RARE_FLAGS + 1)
+    ids = list(session.scalars(probe))
+    return ids if len(ids) <= RARE_FLAGS else None
+
+
 def review_queue(
     session: Session, filters: QueueFilters, *, after: QueueCursor | None = None, limit: int = 50
 ) -> QueuePage:
     """Flags awaiting review, riskiest listing first; keyset-paginated (never OFFSET)."""
+    rare = _rare_flag_ids(session, filters)
+    if rare is not None and not rare:
+        return QueuePage([], None)
     stmt = (
         select(
             Flag.id, Listing.id, Source.name, Listing.title, Listing.shop_name, Listing.price,
             Listing.province, Listing.province_legacy, Flag.category, Flag.severity, Flag.rule_id,
-            Flag.score, Flag.status, Listing.risk_score, Flag.created_at,
+            Flag.score, Flag.status, Listing.risk_score, Flag.created_at, _from_tip(),
         )
         .join(Listing, Listing.id == Flag.listing_id)
         .join(Source, Source.id == Listing.source_id)
         .where(*_queue_conditions(filters))
     )  # fmt: skip
+    if rare is not None:
+        stmt = stmt.where(Flag.id.in_(rare))
     if after is not None:
         # (risk, listing) <= cursor uses ix_listing_risk_score_id; the flag id breaks the tie.
         stmt = stmt.where(
@@ -133,7 +172,7 @@ def review_queue(
             ),
         )
     stmt = stmt.order_by(Listing.risk_score.desc(), Listing.id.desc(), Flag.id.desc()).limit(limit + 1)
-    rows = [QueueRow(*r) for r in session.execute(stmt)]
+    rows = [QueueRow(*r) for r in session.execute(stmt)]  # type: ignore[call-arg]  # 16 columns: untyped Row
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = QueueCursor(rows[-1].risk_score, rows[-1].listing_id, rows[-1].flag_id) if more else None
@@ -313,6 +352,41 @@ def tips_since(session: Session, ip_hash: str, since: datetime) -> int:
     return session.execute(
         select(func.count(Tip.id)).where(Tip.ip_hash == ip_hash, Tip.created_at >= since)
     ).scalar_one()
+
+
+def queued_tips(session: Session, limit: int = 100) -> list[Tip]:
+    """Tips waiting for the tips spider, oldest first."""
+    stmt = select(Tip).where(Tip.status == "queued").order_by(Tip.created_at, Tip.id).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def mark_tip_crawled(session: Session, tip_id: int, listing_id: int) -> bool:
+    """The tips spider stored the tip's listing: link it (its flags then show as "from a tip").
+
+    Only a queued tip changes (False otherwise), so a tip crawled twice keeps its first listing.
+    """
+    result = session.execute(
+        update(Tip)
+        .where(Tip.id == tip_id, Tip.status == "queued")
+        .values(status="crawled", listing_id=listing_id)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    audit(session, "tip_crawled", username="spider:urls", object_type="tip", object_id=tip_id,
+          before={"status": "queued"}, after={"status": "crawled", "listing_id": listing_id})  # fmt: skip
+    return True
+
+
+def mark_tip_failed(session: Session, tip_id: int, reason: str) -> bool:
+    """The tips spider could not make a listing of the tip (gone, unsupported site, blocked)."""
+    result = session.execute(
+        update(Tip).where(Tip.id == tip_id, Tip.status == "queued").values(status="failed")
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    audit(session, "tip_failed", username="spider:urls", object_type="tip", object_id=tip_id,
+          before={"status": "queued"}, after={"status": "failed", "reason": reason[:500]})  # fmt: skip
+    return True
 
 
 def recent_tips(session: Session, statuses: Sequence[str] = ("queued",), limit: int = 100) -> list[Tip]:
@@ -530,3 +604,42 @@ def seller_profile(session: Session, seller_id: int, *, limit: int = 200) -> Sel
         50,
     )
     return SellerProfile(seller, source, listings, contacts, related, decisions)
+
+
+# --- rule precision -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RuleDecisions:
+    rule_id: str
+    confirmed: int = 0
+    dismissed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # dismissal reason -> count
+
+    @property
+    def precision(self) -> float | None:
+        decided = self.confirmed + self.dismissed
+        return self.confirmed / decided if decided else None
+
+
+def rule_decisions(session: Session, rule_id: str | None = None) -> dict[str, RuleDecisions]:
+    """Per rule: flags confirmed and dismissed (their latest decision), and the dismissal reasons."""
+    out: dict[str, RuleDecisions] = {}
+    condition: list[Any] = [Review.to_status.in_(["confirmed", "dismissed"])]
+    if rule_id is not None:
+        condition.append(Flag.rule_id == rule_id)
+    stmt = (
+        select(Flag.rule_id, Review.to_status, Review.reason, func.count(func.distinct(Flag.id)))
+        .join(Review, Review.flag_id == Flag.id)
+        .where(*condition, Flag.status == Review.to_status)  # the decision that stands
+        .group_by(Flag.rule_id, Review.to_status, Review.reason)
+    )
+    for rid, status, reason, count in session.execute(stmt):
+        record = out.setdefault(rid, RuleDecisions(rid))
+        if status == "confirmed":
+            record.confirmed += count
+        else:
+            record.dismissed += count
+            key = reason or "other"
+            record.reasons[key] = record.reasons.get(key, 0) + count
+    return out

@@ -45,6 +45,7 @@ class QueueQuery(BaseModel):
     date_from: str = Field("", max_length=10)
     date_to: str = Field("", max_length=10)
     q: str = Field("", max_length=200)
+    tip: Literal["", "1"] = ""
     after: str = Field("", max_length=80)
 
     def filters(self) -> QueueFilters:
@@ -65,7 +66,12 @@ class QueueQuery(BaseModel):
             created_from=start_of_local_day(start) if start else None,
             created_before=start_of_local_day(end) + timedelta(days=1) if end else None,
             text=self.q.strip() or None,
+            from_tip=self.tip == "1",
         )
+
+    def export_fields(self) -> dict[str, str]:
+        """The filters as hidden fields of the export form (the page position is not a filter)."""
+        return {k: v for k, v in self.model_dump().items() if k != "after"}
 
     def query_string(self, **changes: str) -> str:
         values = self.model_dump() | changes

@@ -18,6 +18,7 @@ from review.security import client_ip, get_db, require, settings_of
 from review.templating import render
 from storage import review_repo
 from storage.models import utcnow
+from storage.models_review import TIP_STATUSES
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -72,4 +73,4 @@ def tips_inbox(
     db: Annotated[Session, Depends(get_db)],
     current: Annotated[Current, Depends(require(*READERS))],
 ) -> Response:
-    return render(request, "tips.html", {"tips": review_repo.recent_tips(db)})
+    return render(request, "tips.html", {"tips": review_repo.recent_tips(db, TIP_STATUSES)})

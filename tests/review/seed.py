@@ -40,6 +40,7 @@ class Seeded:
     users: dict[str, int] = field(default_factory=dict)
     listings: dict[str, int] = field(default_factory=dict)  # external id -> listing id
     flags: dict[str, int] = field(default_factory=dict)  # external id -> flag id
+    sellers: dict[str, int] = field(default_factory=dict)  # "s1" (tiki), "s1@shopee" -> seller id
 
 
 def listing(external_id: str, title: str, **fields: Any) -> items.Listing:
@@ -78,9 +79,12 @@ def catalogue() -> list[tuple[items.Listing, float, list[tuple[str, str, str, fl
     milk = "Sữa bột Meiji xách tay Nhật"
     bag = "Túi Gucci super fake loại 1"
     return [
-        (listing("milk", milk), 0.91, [("smuggled.hand_carried", "smuggled", "high", 0.9, _evidence(milk, "xách tay"))]),
+        (listing("milk", milk, contacts={"phones": ["0912345678"], "zalo": [], "links": []}), 0.91, [("smuggled.hand_carried", "smuggled", "high", 0.9, _evidence(milk, "xách tay"))]),
         (
-            listing("bag", bag, province="Hà Nội", province_legacy="Hà Nội", price=350_000, source="shopee"),
+            listing(
+                "bag", bag, province="Hà Nội", province_legacy="Hà Nội", price=350_000, source="shopee",
+                contacts={"phones": ["0912345678"], "zalo": ["0987654321"], "links": []},
+            ),
             0.85,
             [("counterfeit.fake_words", "counterfeit", "critical", 0.95, _evidence(bag, "super fake"))],
         ),
@@ -89,6 +93,7 @@ def catalogue() -> list[tuple[items.Listing, float, list[tuple[str, str, str, fl
                 "xss", XSS_TITLE, description=XSS_DESCRIPTION, shop_name=XSS_SCRIPT, url="javascript:alert(1)",
                 images=["javascript:alert(1)", "https://img.example.vn/a.jpg"], raw={"html": XSS_SCRIPT},
                 attributes={XSS_IMG: XSS_BREAKOUT},
+                contacts={"phones": [XSS_BREAKOUT], "zalo": [XSS_SCRIPT], "links": ["javascript:alert(1)"]},
             ),
             0.7,
             [
@@ -127,6 +132,10 @@ def seed(engine: Engine) -> Seeded:
             for rule_id, category, severity, score, evidence in hits
         ]
         repo.upsert_flags(session, flags, rule_pack_version_id=version)
+        out.sellers = {
+            ext if source == "tiki" else f"{ext}@{source}": seller_id
+            for (source, ext), seller_id in sellers.items()
+        }
         for item in listings:
             out.listings[item.external_id] = result.ids[item.key]
             out.flags[item.external_id] = session.scalar(

@@ -9,10 +9,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from review.app import ROUTERS
+from review.rules_eval import engine
 from tests.review.conftest import Env, csrf_of
 from tests.review.inert import assert_inert
 
 READERS = ("inspector", "analyst", "admin")
+ANALYSTS = ("analyst", "admin")
+EXPORTERS = ("inspector", "admin")  # analysts are read-only: no data leaves the app through them
 ROLES = {"inspector": "insp", "analyst": "ana", "admin": "adm"}
 
 # (method, path template, roles allowed); {listing} and {flag} are filled from the seed.
@@ -21,7 +24,17 @@ PROTECTED = [
     ("GET", "/listings/{listing}", READERS),
     ("GET", "/tips", READERS),
     ("GET", "/audit", ("admin",)),
+    ("GET", "/reports", READERS),
+    ("GET", "/rules", ANALYSTS),
+    ("GET", "/rules/eval", ANALYSTS),
+    ("POST", "/rules/eval", ANALYSTS),
+    ("GET", "/rules/{rule}", ANALYSTS),
+    ("GET", "/sellers", READERS),
+    ("GET", "/sellers/{seller}", READERS),
+    ("POST", "/reports/export", EXPORTERS),
+    ("POST", "/queue/export", EXPORTERS),
     ("POST", "/logout", READERS),
+    ("POST", "/flags/bulk", ("inspector",)),
     ("POST", "/flags/{flag}/claim", ("inspector",)),
     ("POST", "/flags/{flag}/assign", ("inspector",)),
     ("POST", "/flags/{flag}/confirm", ("inspector",)),
@@ -33,7 +46,12 @@ POSTS = [(m, p) for m, p, _ in PROTECTED if m == "POST"] + [(m, p) for m, p in P
 
 
 def _path(env: Env, template: str) -> str:
-    return template.format(listing=env.seeded.listings["xss"], flag=env.seeded.flags["xss"])
+    return template.format(
+        listing=env.seeded.listings["xss"],
+        flag=env.seeded.flags["xss"],
+        seller=env.seeded.sellers["s1"],
+        rule=engine().rules[0].id,  # any rule of the shipped packs
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +61,13 @@ def clients(shared_env: Env) -> Iterator[dict[str, tuple[TestClient, str]]]:
 
 def test_the_table_covers_every_route() -> None:
     routes = {
-        (method, route.path.replace("{listing_id}", "{listing}").replace("{flag_id}", "{flag}"))
+        (
+            method,
+            route.path.replace("{listing_id}", "{listing}")
+            .replace("{flag_id}", "{flag}")
+            .replace("{seller_id}", "{seller}")
+            .replace("{rule_id}", "{rule}"),
+        )
         for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
@@ -130,7 +154,10 @@ def test_security_headers_on_every_kind_of_response(
 
 def test_no_inline_script_in_pages(shared_env: Env, clients: dict[str, tuple[TestClient, str]]) -> None:
     client = clients["inspector"][0]
-    for path in ("/queue", f"/listings/{shared_env.seeded.listings['milk']}", "/tips", "/login", "/tips/new"):
+    for path in (
+        "/queue", f"/listings/{shared_env.seeded.listings['milk']}", "/tips", "/login", "/tips/new", "/reports",
+        "/sellers", f"/sellers/{shared_env.seeded.sellers['s1']}",
+    ):  # fmt: skip
         html = client.get(path).text
         assert html.count("<script") == html.count('<script src="/static/'), path
         assert_inert(html)  # no inline script, event handlers or javascript: links

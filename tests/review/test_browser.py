@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 import uvicorn
 
@@ -199,3 +200,37 @@ def test_english_and_session_expiry_over_htmx(live: LiveServer, watched: Watched
     page.wait_for_url("**/login?next=*")
     assert watched.dialogs == []
     assert all("401" in e for e in watched.errors)  # the browser logs the refused request, nothing else
+
+
+def test_reports_export_xlsx_sellers_and_bulk(live: LiveServer, watched: Watched) -> None:
+    page, flags = watched.page, live.seeded.flags
+    watched.login(live.url, "insp")
+    page.check(f"input[form=bulk-form][value='{flags['bag']}']")
+    page.check(f"input[form=bulk-form][value='{flags['cream']}']")
+    page.select_option("#bulk-form select[name=action]", "dismiss")
+    page.select_option("#bulk-form select[name=reason]", "licensed")
+    watched.shot("10-bulk-selected")
+    page.click("#bulk-form button[type=submit]")
+    sync_api.expect(page.locator(".notice.ok")).to_contain_text("2/2")
+    watched.shot("11-bulk-done")
+    page.goto(f"{live.url}/reports")
+    assert page.locator("svg.bar rect").count() >= 3
+    watched.shot("12-reports")
+    with page.expect_download() as info:
+        page.click("#table-rules form.export button[value=xlsx]")
+    download = info.value
+    assert download.suggested_filename.startswith("ecomwatch-rules-")
+    target = ARTIFACTS / "rules.xlsx"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    download.save_as(str(target))
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
+    assert rows["rule"][5] == "dismissed"
+    assert rows["counterfeit.fake_words"][5] == 1  # the bulk dismissal, as a number cell
+    page.goto(f"{live.url}/listings/{live.seeded.listings['milk']}")
+    page.click("a.seller-record")
+    page.wait_for_url(f"**/sellers/{live.seeded.sellers['s1']}")
+    assert "0912345678" in page.locator("#contacts").inner_text()
+    watched.shot("13-seller")
+    assert watched.dialogs == [] and watched.errors == []

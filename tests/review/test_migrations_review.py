@@ -40,3 +40,22 @@ def test_upgrade_to_head_without_drift_and_back(db_url: str) -> None:
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+TIP_LISTING_INDEX = "77290b1772f3"
+CONTACTS = "7d20845cc7b0"
+
+
+def test_tip_listing_index_is_the_head_and_downgrades(db_url: str) -> None:
+    from alembic import command
+
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert scripts.get_current_head() == TIP_LISTING_INDEX
+    assert scripts.get_revision(TIP_LISTING_INDEX).down_revision == CONTACTS  # type: ignore[union-attr]
+    engine = make_engine(db_url)
+    upgrade(engine)
+    assert "ix_tip_listing_id" in {i["name"] for i in inspect(engine).get_indexes("tip")}
+    command.downgrade(alembic_config(engine), CONTACTS)
+    assert "ix_tip_listing_id" not in {i["name"] for i in inspect(engine).get_indexes("tip")}
+    upgrade(engine)
+    engine.dispose()

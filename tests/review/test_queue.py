@@ -136,3 +136,34 @@ def test_bad_cursor_is_ignored() -> None:
     assert QueueCursor.decode("garbage") is None
     assert QueueCursor.decode("0.5_1") is None
     assert QueueCursor.decode(QueueCursor(0.1 + 0.2, 7, 9).encode()) == QueueCursor(0.1 + 0.2, 7, 9)
+
+
+def test_rare_filters_start_from_the_flags_and_give_the_same_pages(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_queue_listings(env.engine, 30)
+    filters = [
+        QueueFilters(category="expired"),
+        QueueFilters(category="smuggled"),
+        QueueFilters(severity="low"),
+    ]
+    with Session(env.engine) as session:
+
+        def pages(f: QueueFilters) -> list[list[int]]:
+            out, cursor = [], None
+            while True:
+                page = review_repo.review_queue(session, f, after=cursor, limit=7)
+                out.append([r.flag_id for r in page.rows])
+                if page.next_cursor is None:
+                    return out
+                cursor = page.next_cursor
+
+        walked = [pages(f) for f in filters]
+        monkeypatch.setattr(review_repo, "RARE_FLAGS", 100)
+        assert review_repo._rare_flag_ids(session, filters[0]) is not None
+        assert review_repo._rare_flag_ids(session, QueueFilters()) is None
+        assert [pages(f) for f in filters] == walked
+        assert review_repo.review_queue(session, QueueFilters(category="misleading")).rows == []
+        monkeypatch.setattr(review_repo, "RARE_FLAGS", 5)
+        assert review_repo._rare_flag_ids(session, filters[0]) is None
+        assert [pages(f) for f in filters] == walked
