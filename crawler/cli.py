@@ -237,7 +237,13 @@ def sources() -> None:
 
 @app.command()
 def demo(
-    serve: Annotated[bool, typer.Option(help="Keep the demo marketplace running after the crawl.")] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            help="After the crawl, serve the review UI on the demo database (user `demo`, password printed)."
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port of the review UI with --serve.")] = 8000,
     max_pages: Annotated[int, typer.Option(help="Listing pages to crawl per category.")] = 20,
 ) -> None:
     """Start the bundled demo marketplace, crawl it, judge and store every listing, print what was flagged."""
@@ -253,13 +259,32 @@ def demo(
         )
         _report(outcomes, as_json=False)
         if serve:
-            console.print(f"Demo marketplace still serving at {url}; Ctrl-C to stop.")
-            proc.wait()
+            _serve_demo(port)
     except KeyboardInterrupt:
         pass
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _serve_demo(port: int) -> None:
+    """The review UI on the demo database, with an inspector account ``demo`` and a fresh password."""
+    import secrets
+
+    from review.accounts import create_user, reset_password
+    from review.cli import run_server
+    from storage.db import make_engine, make_session_factory, unit_of_work
+
+    password = secrets.token_urlsafe(12)
+    engine = make_engine(database_url())
+    with unit_of_work(make_session_factory(engine)) as session:
+        if reset_password(session, "demo", password) is None:
+            create_user(session, "demo", password, "inspector")
+    engine.dispose()
+    console.print(
+        f"Review UI: http://127.0.0.1:{port}/ — user [bold]demo[/] (inspector), password {password}"
+    )
+    run_server(database_url(), host="127.0.0.1", port=port)
 
 
 # --- flags ----------------------------------------------------------------------------------------

@@ -59,6 +59,20 @@ def create_user(session: Session, username: str, password: str, role: str) -> Ap
     return user
 
 
+def reset_password(session: Session, username: str, password: str) -> AppUser | None:
+    """Set a new password for ``username``, unlocking the account; None when there is no such user."""
+    user = session.scalar(select(AppUser).where(AppUser.username == username))
+    if user is None:
+        return None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password too short: use at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.active = True
+    return user
+
+
 def active_users(session: Session, roles: tuple[str, ...] = ("inspector",)) -> list[AppUser]:
     return list(
         session.scalars(

@@ -30,6 +30,11 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the inspectors' review UI on the configured database."""
+    run_server(_database_url(), host=host, port=port, secure_cookies=secure_cookies)
+
+
+def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool | None = None) -> None:
+    """Serve the review UI until interrupted (``serve``, and ``demo --serve``)."""
     import uvicorn
 
     from crawler.config import get_config
@@ -39,9 +44,9 @@ def serve(
     config = get_config()
     extra = {"secret_key": config.review_secret} if config.review_secret else {}
     secure = config.review_secure_cookies if secure_cookies is None else secure_cookies
-    settings = ReviewSettings(database_url=_database_url(), secure_cookies=secure, **extra)
+    settings = ReviewSettings(database_url=database_url, secure_cookies=secure, **extra)
     typer.echo(f"review UI on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)
 
 
 @users_app.command("add")
