@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import scrapy
@@ -33,6 +34,15 @@ def split_arg(value: str | list[str] | None) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     return [part.strip() for part in str(value).split("|") if part.strip()]
+
+
+@dataclass(slots=True)
+class PageRead:
+    """What :meth:`EcomwatchSpider.read_page` made of a response."""
+
+    ok: bool
+    value: Any = None
+    retry: scrapy.Request | None = None  # when not ok: the request to make instead, or None (given up)
 
 
 class EcomwatchSpider(scrapy.Spider):
@@ -84,6 +94,24 @@ class EcomwatchSpider(scrapy.Spider):
         self.crawler.stats.inc_value("ecomwatch/detail/failed")
         logger.warning("%s: detail failed for %s: %s", self.name, failure.request.url, failure.value)
         yield failure.request.meta["listing"]
+
+    async def read_page(
+        self, response: Response, parse: Callable[[], Any], *, lost: str = "ecomwatch/pages/lost"
+    ) -> PageRead:
+        """Parse a page with the page object. A block is counted, paused on and retried; a malformed
+        page is retried; once retries are used up the page is given up (``lost`` counted on a block)."""
+        try:
+            value = parse()
+        except Blocked as block:
+            retry = await self.blocked(response, block)
+            if retry is None:
+                assert self.crawler.stats is not None
+                self.crawler.stats.inc_value(lost)
+            return PageRead(ok=False, retry=retry)
+        except PageError as error:
+            return PageRead(ok=False, retry=self.page_failed(response, error))
+        self.blocks_in_a_row = 0
+        return PageRead(ok=True, value=value)
 
     # --- blocks: counted, paused, retried; a circuit breaker after max_blocks in a row ----------------
 

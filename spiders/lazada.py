@@ -20,7 +20,6 @@ from urllib.parse import quote, urlencode, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages import PageError
 from crawler.pages import lazada as page
 from spiders.base import EcomwatchSpider, split_arg
 
@@ -108,23 +107,12 @@ class LazadaSpider(EcomwatchSpider):
     ) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
-        try:
-            if response.status == 403:
-                raise page.forbidden(response.body, response.url)
-            result = page.parse_catalog(response.body, url=response.url)
-        except page.Blocked as block:
-            retry = await self.blocked(response, block)
-            if retry is None:
-                stats.inc_value("ecomwatch/pages/lost")
-            else:
-                yield retry
+        read = await self.read_page(response, lambda: _read(response, page.parse_catalog))
+        if not read.ok:
+            if read.retry is not None:
+                yield read.retry
             return
-        except PageError as error:
-            retry = self.page_failed(response, error)
-            if retry is not None:
-                yield retry
-            return
-        self.blocks_in_a_row = 0
+        result = read.value
         stats.inc_value("ecomwatch/pages/search")
         rechecking = response.meta.get("empty_recheck", False)
         if not result.items:
@@ -170,23 +158,13 @@ class LazadaSpider(EcomwatchSpider):
             stats.inc_value("ecomwatch/detail/not_found")
             yield listing
             return
-        try:
-            if response.status == 403:
-                raise page.forbidden(response.body, response.url)
-            product = page.parse_product(response.body, url=response.url)
-        except page.Blocked as block:
-            retry = await self.blocked(response, block)
-            if retry is None:
-                stats.inc_value("ecomwatch/detail/blocked")
-                yield listing  # keep what the catalog told us; never the captcha page
-            else:
-                yield retry
+        read = await self.read_page(
+            response, lambda: _read(response, page.parse_product), lost="ecomwatch/detail/blocked"
+        )
+        if not read.ok:
+            yield read.retry if read.retry is not None else listing  # never the captcha page
             return
-        except PageError as error:
-            retry = self.page_failed(response, error)
-            yield retry if retry is not None else listing
-            return
-        self.blocks_in_a_row = 0
+        product = read.value
         stats.inc_value("ecomwatch/pages/detail")
         merged = page.merge_product(listing, product, site_url=SITE_URL + "/")
         merged["raw_ref"] = response.url
@@ -207,3 +185,10 @@ class LazadaSpider(EcomwatchSpider):
         stats.inc_value("ecomwatch/detail/failed")
         self.logger.warning("lazada: product page failed for %s: %s", failure.request.url, failure.value)
         yield failure.request.meta["listing"]
+
+
+def _read(response: Response, parse: Any) -> Any:
+    """A 403 is Lazada's block; anything else is read by the page object."""
+    if response.status == 403:
+        raise page.forbidden(response.body, response.url)
+    return parse(response.body, url=response.url)

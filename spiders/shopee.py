@@ -122,21 +122,12 @@ class ShopeeSpider(BrowserSpider):
             if instead is not None:
                 yield instead
             return
-        try:
-            result = page.parse_search(captured.body)
-        except Blocked as block:
-            retry = await self.blocked(response, block)
-            if retry is not None:
-                yield retry
-            else:
-                stats.inc_value("ecomwatch/pages/lost")
+        read = await self.read_page(response, lambda: page.parse_search(captured.body))
+        if not read.ok:
+            if read.retry is not None:
+                yield read.retry
             return
-        except PageError as error:
-            retry = self.page_failed(response, error)
-            if retry is not None:
-                yield retry
-            return
-        self.blocks_in_a_row = 0
+        result = read.value
         stats.inc_value("ecomwatch/pages/search")
         if not result.items:
             if page_no == 0:
@@ -172,21 +163,13 @@ class ShopeeSpider(BrowserSpider):
                 stats.inc_value("ecomwatch/detail/lost")
                 yield listing  # what the search told us; never a block page
             return
-        try:
-            data = page.parse_detail(captured.body)
-        except Blocked as block:
-            retry = await self.blocked(response, block)
-            if retry is not None:
-                yield retry
-            else:
-                stats.inc_value("ecomwatch/detail/blocked")
-                yield listing
+        read = await self.read_page(
+            response, lambda: page.parse_detail(captured.body), lost="ecomwatch/detail/blocked"
+        )
+        if not read.ok:
+            yield read.retry if read.retry is not None else listing  # never a block page
             return
-        except PageError as error:
-            retry = self.page_failed(response, error)
-            yield retry if retry is not None else listing
-            return
-        self.blocks_in_a_row = 0
+        data = read.value
         if data is None:
             stats.inc_value("ecomwatch/detail/not_found")
             yield listing

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.pages import Blocked, PageError
 from crawler.pages import tiktok as page
 from spiders.base import EcomwatchSpider, split_arg
 
@@ -81,16 +80,12 @@ class TiktokSpider(EcomwatchSpider):
     async def parse_seller(self, response: Response, page_no: int) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
-        try:
-            result = page.parse_seller(response.body, url=response.url)
-        except Blocked as block:
-            retry = await self.blocked(response, block)
-            if retry is None:
-                stats.inc_value("ecomwatch/pages/lost")
-            else:
-                yield retry
+        read = await self.read_page(response, lambda: page.parse_seller(response.body, url=response.url))
+        if not read.ok:
+            if read.retry is not None:
+                yield read.retry
             return
-        self.blocks_in_a_row = 0
+        result = read.value
         stats.inc_value("ecomwatch/pages/seller")
         if result.next_url and page_no < self.max_pages:
             yield self.seller_request(self.base_url + _path_and_query(result.next_url), page_no + 1)
@@ -105,21 +100,12 @@ class TiktokSpider(EcomwatchSpider):
     async def parse_product(self, response: Response) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
-        try:
-            info = page.parse_product(response.body, url=response.url)
-        except Blocked as block:
-            retry = await self.blocked(response, block)
-            if retry is None:
-                stats.inc_value("ecomwatch/pages/lost")
-            else:
-                yield retry
+        read = await self.read_page(response, lambda: page.parse_product(response.body, url=response.url))
+        if not read.ok:
+            if read.retry is not None:
+                yield read.retry
             return
-        except PageError as error:
-            retry = self.page_failed(response, error)
-            if retry is not None:
-                yield retry
-            return
-        self.blocks_in_a_row = 0
+        info = read.value
         stats.inc_value("ecomwatch/pages/detail")
         listing = page.listing_from_product(info, url=response.url, crawled_at=datetime.now(UTC))
         listing["raw_ref"] = response.url
