@@ -36,7 +36,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_user(session: Session, username: str, password: str, role: str) -> AppUser:
+def create_user(
+    session: Session, username: str, password: str, role: str, *, actor: AppUser | None = None, ip: str | None = None
+) -> AppUser:
+    """Add an account; the audit row names ``actor`` (an admin in the web UI) or "cli" when there is none."""
     username = username.strip()
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
@@ -53,8 +56,8 @@ def create_user(session: Session, username: str, password: str, role: str) -> Ap
     session.add(user)
     session.flush()
     review_repo.audit(
-        session, "user_add", username="cli", object_type="app_user", object_id=user.id,
-        after={"username": username, "role": role},
+        session, "user_add", user=actor, username=None if actor else "cli", object_type="app_user",
+        object_id=user.id, after={"username": username, "role": role}, ip=ip,
     )  # fmt: skip
     return user
 

@@ -13,7 +13,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from review.reports import ReportCache
-from review.routes import audit, auth, bulk, decide, listing, queue, reports, rules, sellers, tips
+from review.routes import (
+    admin,
+    audit,
+    auth,
+    bulk,
+    cases,
+    decide,
+    listing,
+    queue,
+    reports,
+    rules,
+    sellers,
+    tips,
+)
 from review.security import Forbidden, NotAuthenticated, SecurityHeaders, csrf_protect
 from review.settings import ReviewSettings
 from review.templating import render
@@ -33,6 +46,8 @@ ROUTERS = (
     reports.router,
     sellers.router,
     rules.router,
+    cases.router,
+    admin.router,
 )
 
 

@@ -59,11 +59,17 @@ def _xlsx_value(value: Any) -> Any:
 
 def to_xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """One worksheet; every string is written as a plain string cell, never as a formula."""
+    return to_xlsx_book([(sheet, headers, rows)])
+
+
+def to_xlsx_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook of several (name, headers, rows) worksheets, written like :func:`to_xlsx`."""
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append([_xlsx_value(h) for h in headers])
-    for row in rows:
-        worksheet.append([_xlsx_value(v) for v in row])
+    for sheet, headers, rows in sheets:
+        worksheet = workbook.create_sheet(sheet[:31])
+        worksheet.append([_xlsx_value(h) for h in headers])
+        for row in rows:
+            worksheet.append([_xlsx_value(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,4 +1,5 @@
-"""Review UI tables: accounts, server-side sessions, reviews of flags, the audit log and public tips.
+"""Review UI tables: accounts, server-side sessions, reviews of flags, the audit log, public tips and
+inspectors' cases.
 
 Imported at the bottom of :mod:`storage.models` so Alembic sees these tables on the shared ``Base``.
 """
@@ -8,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, Flag, JSONType, Listing, UTCDateTime, utcnow
 
 ROLES = ("admin", "analyst", "inspector")
 TIP_STATUSES = ("queued", "crawled", "failed", "rejected")
+CASE_STATUSES = ("open", "submitted", "closed")
 
 _BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -105,6 +107,41 @@ class Tip(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | crawled | failed | rejected
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id", ondelete="SET NULL"))
+
+
+class Case(Base):
+    """An inspector's case file: listings (and optionally their seller) gathered for one legal action.
+
+    ``open`` cases take listings; ``submitted`` ones are with the decision-maker (they may come back
+    to ``open``); ``closed`` is final.
+    """
+
+    __tablename__ = "case"
+    __table_args__ = (Index(None, "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("seller.id", ondelete="SET NULL"))
+    legal_basis: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | submitted | closed
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseItem(Base):
+    """A listing in a case, with the flag that brought it in (if any) and who added it."""
+
+    __tablename__ = "case_item"
+    __table_args__ = (UniqueConstraint("case_id", "listing_id"), Index(None, "listing_id"))
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"))
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flag.id", ondelete="SET NULL"))
+    added_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 # The review queue walks listings riskiest first and joins their open flags (keyset pagination).

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from review.app import ROUTERS
 from review.rules_eval import engine
+from storage import cases_repo
 from tests.review.conftest import Env, csrf_of
 from tests.review.inert import assert_inert
 
@@ -18,7 +20,8 @@ ANALYSTS = ("analyst", "admin")
 EXPORTERS = ("inspector", "admin")  # analysts are read-only: no data leaves the app through them
 ROLES = {"inspector": "insp", "analyst": "ana", "admin": "adm"}
 
-# (method, path template, roles allowed); {listing} and {flag} are filled from the seed.
+# (method, path template, roles allowed); {listing}, {flag}, {seller}, {user} are filled from the seed,
+# {case} with a case made for these tests.
 PROTECTED = [
     ("GET", "/queue", READERS),
     ("GET", "/listings/{listing}", READERS),
@@ -40,9 +43,40 @@ PROTECTED = [
     ("POST", "/flags/{flag}/confirm", ("inspector",)),
     ("POST", "/flags/{flag}/dismiss", ("inspector",)),
     ("POST", "/flags/{flag}/escalate", ("inspector",)),
+    ("GET", "/cases", READERS),
+    ("POST", "/cases", EXPORTERS),
+    ("GET", "/cases/picker", EXPORTERS),
+    ("POST", "/cases/items", EXPORTERS),
+    ("GET", "/listings/{listing}/cases", READERS),
+    ("GET", "/cases/{case}", READERS),
+    ("POST", "/cases/{case}/edit", EXPORTERS),
+    ("POST", "/cases/{case}/status", EXPORTERS),
+    ("POST", "/cases/{case}/items/{listing}/remove", EXPORTERS),
+    ("POST", "/cases/{case}/export", EXPORTERS),
+    ("GET", "/admin/users", ("admin",)),
+    ("POST", "/admin/users", ("admin",)),
+    ("POST", "/admin/users/{user}/role", ("admin",)),
+    ("POST", "/admin/users/{user}/active", ("admin",)),
+    ("POST", "/admin/users/{user}/password", ("admin",)),
+    ("GET", "/admin/sources", ("admin",)),
 ]
 PUBLIC = [("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("GET", "/tips/new"), ("POST", "/tips")]
 POSTS = [(m, p) for m, p, _ in PROTECTED if m == "POST"] + [(m, p) for m, p in PUBLIC if m == "POST"]
+
+
+_CASES: dict[str, int] = {}  # database URL -> the case the matrix reads
+
+
+def _case(env: Env) -> int:
+    if env.url not in _CASES:
+        with Session(env.engine) as session:
+            case = cases_repo.create_case(session, title="Vụ kiểm tra", user_id=env.seeded.users["insp"])
+            cases_repo.add_case_items(
+                session, case.id, [(env.seeded.listings["xss"], None)], user_id=env.seeded.users["insp"]
+            )
+            session.commit()
+            _CASES[env.url] = case.id
+    return _CASES[env.url]
 
 
 def _path(env: Env, template: str) -> str:
@@ -51,6 +85,8 @@ def _path(env: Env, template: str) -> str:
         flag=env.seeded.flags["xss"],
         seller=env.seeded.sellers["s1"],
         rule=engine().rules[0].id,  # any rule of the shipped packs
+        case=_case(env) if "{case}" in template else 0,
+        user=env.seeded.users["insp2"],
     )
 
 
@@ -66,7 +102,9 @@ def test_the_table_covers_every_route() -> None:
             route.path.replace("{listing_id}", "{listing}")
             .replace("{flag_id}", "{flag}")
             .replace("{seller_id}", "{seller}")
-            .replace("{rule_id}", "{rule}"),
+            .replace("{rule_id}", "{rule}")
+            .replace("{case_id}", "{case}")
+            .replace("{user_id}", "{user}"),
         )
         for router in ROUTERS
         for route in router.routes
@@ -156,8 +194,16 @@ def test_no_inline_script_in_pages(shared_env: Env, clients: dict[str, tuple[Tes
     client = clients["inspector"][0]
     for path in (
         "/queue", f"/listings/{shared_env.seeded.listings['milk']}", "/tips", "/login", "/tips/new", "/reports",
-        "/sellers", f"/sellers/{shared_env.seeded.sellers['s1']}",
+        "/sellers", f"/sellers/{shared_env.seeded.sellers['s1']}", "/cases", f"/cases/{_case(shared_env)}",
+        f"/listings/{shared_env.seeded.listings['xss']}/cases", "/cases/picker",
     ):  # fmt: skip
         html = client.get(path).text
         assert html.count("<script") == html.count('<script src="/static/'), path
         assert_inert(html)  # no inline script, event handlers or javascript: links
+
+
+def test_no_inline_script_in_admin_pages(shared_env: Env, clients: dict[str, tuple[TestClient, str]]) -> None:
+    for path in ("/admin/users", "/admin/sources", "/audit"):
+        html = clients["admin"][0].get(path).text
+        assert html.count("<script") == html.count('<script src="/static/'), path
+        assert_inert(html)

@@ -46,11 +46,10 @@ TIP_LISTING_INDEX = "77290b1772f3"
 CONTACTS = "7d20845cc7b0"
 
 
-def test_tip_listing_index_is_the_head_and_downgrades(db_url: str) -> None:
+def test_tip_listing_index_upgrades_and_downgrades(db_url: str) -> None:
     from alembic import command
 
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    assert scripts.get_current_head() == TIP_LISTING_INDEX
     assert scripts.get_revision(TIP_LISTING_INDEX).down_revision == CONTACTS  # type: ignore[union-attr]
     engine = make_engine(db_url)
     upgrade(engine)
