@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/review.py                       # 1,000,000 listings, 200,000 flags
     .venv/bin/python bench/review.py --listings 50000 --flags 10000 --requests 400
+    .venv/bin/python bench/review.py --keep                # keep the seeded database (its name is printed)
+    .venv/bin/python bench/review.py --database NAME       # reuse it: upgraded to head, not seeded again
 
 Reports p50 and p95 per page (queue unfiltered, queue filtered, listing, reports, sellers). Target: p95 < 150 ms.
+The app runs under uvicorn with ``--workers`` processes (default 2, one per core of the target machine).
 """
 
 from __future__ import annotations
@@ -64,24 +67,40 @@ def seed(url: str, listings: int, flags: int) -> None:
             conn.execute(text(sql), {"listings": listings, "every": every})
     with unit_of_work(make_session_factory(engine)) as session:
         create_user(session, "bench", PASSWORD, "inspector")
-    print(f"seeded {listings:,} listings, ~{listings // every:,} flags in {time.perf_counter() - started:.0f} s")
+    print(
+        f"seeded {listings:,} listings, ~{listings // every:,} flags in {time.perf_counter() - started:.0f} s"
+    )
     engine.dispose()
 
 
-def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+DATABASE_ENV = "ECOMWATCH_BENCH_DATABASE_URL"
+
+
+def bench_app():  # type: ignore[no-untyped-def]
+    """The app factory each uvicorn worker calls (workers need an import string, not an app)."""
+    from review.app import create_app
+    from review.settings import ReviewSettings
+
+    return create_app(ReviewSettings(database_url=os.environ[DATABASE_ENV], upgrade_schema=False))
+
+
+def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     code = (
-        "import uvicorn; from review.app import create_app; from review.settings import ReviewSettings; "
-        f"uvicorn.run(create_app(ReviewSettings(database_url={url!r}, upgrade_schema=False)), "
-        f"host='127.0.0.1', port={port}, log_level='warning')"
+        "import uvicorn; "
+        f"uvicorn.run('bench.review:bench_app', factory=True, workers={workers}, "
+        # Keep idle connections open: the clients reuse theirs across pages, and a server closing one as
+        # a client sends on it resets the request (uvicorn's default is 5 s).
+        f"timeout_keep_alive=120, host='127.0.0.1', port={port}, log_level='warning')"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {DATABASE_ENV: url})
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            time.sleep(0.5 * workers)  # the other workers are still importing the app
             return proc, base
         except OSError:
             time.sleep(0.1)
@@ -89,7 +108,32 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the review server did not start")
 
 
-def measure(base: str, requests: int, clients: int, listing_ids: list[int]) -> None:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc; 0 for a process that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server_pid: int) -> list[int]:
+    pids = [server_pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def measure(base: str, requests: int, clients: int, listing_ids: list[int], *, server_pid: int) -> None:
+    """p50/p95 latency per page, and the CPU the app's processes spent per request (less sensitive than
+    latency to other jobs on a shared machine; PostgreSQL may run where /proc cannot see it)."""
     import httpx2 as httpx
 
     def client() -> httpx.Client:
@@ -101,7 +145,9 @@ def measure(base: str, requests: int, clients: int, listing_ids: list[int]) -> N
     pool = [client() for _ in range(clients)]
     pages = {
         "queue": lambda i: "/queue",
-        "queue filtered": lambda i: f"/queue?category={CATEGORIES[i % 5]}&province=B%C3%ACnh+D%C6%B0%C6%A1ng&severity=high",
+        "queue filtered": lambda i: (
+            f"/queue?category={CATEGORIES[i % 5]}&province=B%C3%ACnh+D%C6%B0%C6%A1ng&severity=high"
+        ),
         "queue page 5 (keyset)": None,
         "listing": lambda i: f"/listings/{listing_ids[i % len(listing_ids)]}",
         "reports (12 weeks)": lambda i: "/reports",
@@ -113,45 +159,75 @@ def measure(base: str, requests: int, clients: int, listing_ids: list[int]) -> N
     deep = re.search(r'hx-get="([^"]+)"', more).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
     pages["queue page 5 (keyset)"] = lambda i: deep
     for name, path_of in pages.items():
+
         def hit(i: int, path_of=path_of) -> float:  # type: ignore[no-untyped-def]
             started = time.perf_counter()
             response = pool[i % clients].get(path_of(i))
             assert response.status_code == 200, response.status_code
             return (time.perf_counter() - started) * 1000
 
+        app_pids = _server_pids(server_pid)
+        app_cpu = _cpu_seconds(app_pids)
         with ThreadPoolExecutor(clients) as executor:
             times = sorted(executor.map(hit, range(requests)))
+        app_cpu = (_cpu_seconds(app_pids) - app_cpu) * 1000 / requests
         p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
-        print(f"{name:24s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   ({requests} requests, {clients} clients)")
+        print(
+            f"{name:24s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   app cpu {app_cpu:5.1f} ms/request   "
+            f"({requests} requests, {clients} clients)"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--listings", type=int, default=1_000_000)
     parser.add_argument("--flags", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--database", help="reuse this seeded database (kept): upgrade it, do not seed")
     args = parser.parse_args()
     admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"ecomwatch_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    name = args.database or f"ecomwatch_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    if not args.database:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     proc = None
     try:
-        seed(url, args.listings, args.flags)
         engine = make_engine(url)
+        if args.database:
+            upgrade(engine)
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        else:
+            seed(url, args.listings, args.flags)
         with engine.connect() as conn:
-            ids = list(conn.execute(text("SELECT listing_id FROM flag ORDER BY random() LIMIT 500")).scalars())
+            ids = list(
+                conn.execute(text("SELECT listing_id FROM flag ORDER BY random() LIMIT 500")).scalars()
+            )
         engine.dispose()
-        proc, base = serve(url)
-        measure(base, args.requests, args.clients, ids or [random.randint(1, args.listings)])
+        proc, base = serve(url, args.workers)
+        print(f"{args.workers} uvicorn worker(s), database {name}")
+        measure(
+            base,
+            args.requests,
+            args.clients,
+            ids or [random.randint(1, args.listings)],
+            server_pid=proc.pid,
+        )
     finally:
         if proc is not None:
             proc.terminate()
-            proc.wait(timeout=10)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            proc.wait(timeout=30)
+        if args.keep or args.database:
+            print(f"kept database {name}")
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

@@ -147,7 +147,11 @@ def parse_range(date_from: date | None, date_to: date | None, today: date) -> tu
 
 class ReportCache:
     """Figures computed in the last ``ttl`` seconds (reports by date range, the sellers ranking):
-    twenty inspectors opening the page at once cost one computation. Per process; exports bypass it."""
+    twenty inspectors opening the page at once cost one computation. Per process; exports bypass it.
+
+    Keys include the newest review's id (:meth:`version`), so a decision made in any process makes the
+    next request recompute; what the crawl adds shows within ``ttl``.
+    """
 
     def __init__(self, ttl: float, size: int = 32) -> None:
         self.ttl, self.size = ttl, size
@@ -172,5 +176,10 @@ class ReportCache:
                 self._values[key] = (time.monotonic() + self.ttl, value)
             return value
 
+    @staticmethod
+    def version(session: Session) -> int:
+        return review_repo.latest_review_id(session)
+
     def get(self, session: Session, start: date, end: date) -> Report:
-        return self.memo(("report", start, end), lambda: build_report(session, start, end))
+        key = ("report", start, end, self.version(session))
+        return self.memo(key, lambda: build_report(session, start, end))

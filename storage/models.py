@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -175,6 +176,33 @@ class Flag(Base):
         UniqueConstraint("listing_id", "rule_id"),
         Index(None, "status", "score"),
         Index(None, "category"),
+        # The review queue: open flags riskiest listing first, one index range scan (keyset pages).
+        Index(
+            "ix_flag_open_queue",
+            "risk_score",
+            "listing_id",
+            "id",
+            postgresql_where=text("status IN ('new', 'in_review')"),
+            sqlite_where=text("status IN ('new', 'in_review')"),
+        ),
+        # Open flags of one category and severity, in queue order: the filtered queue, and the probe
+        # that finds a filter matching few (or no) flags without reading the others.
+        Index(
+            "ix_flag_open_category_severity",
+            "category",
+            "severity",
+            "risk_score",
+            "listing_id",
+            "id",
+            postgresql_where=text("status IN ('new', 'in_review')"),
+            sqlite_where=text("status IN ('new', 'in_review')"),
+        ),
+        # The queue filtered on one decided status.
+        Index(None, "status", "risk_score", "listing_id", "id"),
+        # The queue filtered on a rule; rules by flags raised and by status (reports, rule pages).
+        Index(None, "rule_id", "status", "category"),
+        # Repeat offenders (top sellers): a seller's flags by status.
+        Index(None, "seller_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -189,8 +217,20 @@ class Flag(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Copies of the listing's columns the queue sorts and filters on and the reports group by, so both
+    # read the flag table alone. Written by every flag and listing write in storage.repositories
+    # (upsert_flags, upsert_listings, set_risk_scores); see sync_flag_listing_columns.
+    risk_score: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    seller_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    province: Mapped[str | None] = mapped_column(String(64))
+    province_legacy: Mapped[str | None] = mapped_column(String(64))
 
     listing: Mapped[Listing] = relationship(lazy="raise")
+
+
+# The listing columns copied onto its flags (same names on both tables).
+FLAG_LISTING_COLUMNS = ("risk_score", "source_id", "seller_id", "province", "province_legacy")
 
 
 import storage.models_review  # noqa: E402,F401

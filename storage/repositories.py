@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     tuple_,
     update,
@@ -35,6 +36,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    FLAG_LISTING_COLUMNS,
     CrawlRun,
     Flag,
     Listing,
@@ -293,7 +295,9 @@ def upsert_listings(
             )
         )
     if _dialect(session) == "postgresql":
-        return _upsert_listings_postgresql(session, rows, sources, digests)
+        result = _upsert_listings_postgresql(session, rows, sources, digests)
+        sync_flag_listing_columns(session, [i for k, i in result.ids.items() if k not in result.new])
+        return result
 
     db_keys = [(sources[k[0]], k[1]) for k in unique]
     before = _existing_listings(session, db_keys)
@@ -313,6 +317,7 @@ def upsert_listings(
             listing_id = after[db_key][0]
             result.new.add(key)
         result.ids[key] = listing_id
+    sync_flag_listing_columns(session, [i for k, i in result.ids.items() if k not in result.new])
     return result
 
 
@@ -504,6 +509,7 @@ def upsert_flags(session: Session, flags: Sequence[FlagRow], *, rule_pack_versio
             )
             if (listing_id, rule_id) in wanted
         )
+    copied = _flag_listing_values(session, [k[0] for k in keys])
     now = utcnow()
     rows = [
         {
@@ -517,6 +523,7 @@ def upsert_flags(session: Session, flags: Sequence[FlagRow], *, rule_pack_versio
             "status": "new",
             "created_at": now,
             "updated_at": now,
+            **copied.get(f.listing_id, _NO_LISTING),
         }
         for f in unique.values()
     ]
@@ -532,10 +539,43 @@ def upsert_flags(session: Session, flags: Sequence[FlagRow], *, rule_pack_versio
             "rule_pack_version_id": stmt.excluded.rule_pack_version_id,
             "updated_at": stmt.excluded.updated_at,
             "status": case((Flag.status == "superseded", "new"), else_=Flag.status),
+            **{name: stmt.excluded[name] for name in FLAG_LISTING_COLUMNS},
         },
     )
     session.execute(stmt, rows)
     return len(set(keys) - existing)
+
+
+_NO_LISTING: dict[str, Any] = dict.fromkeys(FLAG_LISTING_COLUMNS) | {"risk_score": 0.0}
+
+
+def _flag_listing_values(session: Session, listing_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The listing columns copied onto each listing's flags, by listing id."""
+    columns = [getattr(Listing, name) for name in FLAG_LISTING_COLUMNS]
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(listing_ids))):
+        for listing_id, *values in session.execute(select(Listing.id, *columns).where(Listing.id.in_(chunk))):
+            found[listing_id] = dict(zip(FLAG_LISTING_COLUMNS, values, strict=True))
+    return found
+
+
+def sync_flag_listing_columns(session: Session, listing_ids: Iterable[int]) -> int:
+    """Copy the listings' risk score, source, seller and provinces onto their flags where they differ.
+
+    Every write that changes those listing columns calls this in the same unit of work, so the queue
+    and the reports (which read them from the flag) never see a stale copy. Returns the flags updated.
+    """
+    count = 0
+    differs = or_(*(getattr(Flag, n).is_distinct_from(getattr(Listing, n)) for n in FLAG_LISTING_COLUMNS))
+    for chunk in _chunks(sorted(set(listing_ids))):
+        result = session.execute(
+            update(Flag)
+            .where(Flag.listing_id.in_(chunk), Listing.id == Flag.listing_id, differs)
+            .values({name: getattr(Listing, name) for name in FLAG_LISTING_COLUMNS})
+            .execution_options(synchronize_session=False)
+        )
+        count += result.rowcount or 0  # type: ignore[attr-defined]
+    return count
 
 
 # --- crawl runs -----------------------------------------------------------------------------------
@@ -685,5 +725,7 @@ def supersede_flags(session: Session, pairs: Sequence[tuple[int, str]], *, rule_
 
 
 def set_risk_scores(session: Session, scores: Mapping[int, float]) -> None:
+    """New risk scores of listings (a rescan), copied onto their flags."""
     if scores:
         session.execute(update(Listing), [{"id": k, "risk_score": v} for k, v in scores.items()])
+        sync_flag_listing_columns(session, scores)

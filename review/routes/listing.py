@@ -38,7 +38,7 @@ def listing_page(
             "d": dossier,
             "l": dossier.listing,
             "evidence": evidence,
-            "assignees": {flag.id: review_repo.latest_assignee(db, flag.id) for flag in dossier.flags},
+            "assignees": dossier.assignees,
             "colleagues": accounts.active_users(db) if current.user.role == "inspector" else [],
             "message": msg if msg in MESSAGES else None,
         },

@@ -21,7 +21,8 @@ Reader = Annotated[Current, Depends(require(*READERS))]
 
 @router.get("/sellers")
 def sellers_page(request: Request, db: Db, current: Reader) -> Response:
-    ranked = request.app.state.report_cache.memo(("sellers",), lambda: review_repo.top_sellers(db, limit=100))
+    cache = request.app.state.report_cache
+    ranked = cache.memo(("sellers", cache.version(db)), lambda: review_repo.top_sellers(db, limit=100))
     return render(request, "sellers.html", {"sellers": ranked})
 
 

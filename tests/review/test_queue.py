@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from storage import review_repo
+from storage import queue_repo, review_repo
 from storage.review_repo import QueueCursor, QueueFilters
 from tests.review.conftest import Env
 from tests.review.seed import add_queue_listings, set_created
@@ -159,11 +159,29 @@ def test_rare_filters_start_from_the_flags_and_give_the_same_pages(
                 cursor = page.next_cursor
 
         walked = [pages(f) for f in filters]
-        monkeypatch.setattr(review_repo, "RARE_FLAGS", 100)
+        monkeypatch.setattr(queue_repo, "RARE_FLAGS", 100)
         assert review_repo._rare_flag_ids(session, filters[0]) is not None
         assert review_repo._rare_flag_ids(session, QueueFilters()) is None
         assert [pages(f) for f in filters] == walked
         assert review_repo.review_queue(session, QueueFilters(category="misleading")).rows == []
-        monkeypatch.setattr(review_repo, "RARE_FLAGS", 5)
+        monkeypatch.setattr(queue_repo, "RARE_FLAGS", 5)
         assert review_repo._rare_flag_ids(session, filters[0]) is None
         assert [pages(f) for f in filters] == walked
+
+
+def test_a_recrawl_moves_flags_in_the_queue(env: Env) -> None:
+    """The queue reads the listing's risk score and provinces from its flags: a recrawl updates them."""
+    from tests.review.seed import listing
+
+    client, _ = env.login("ana")
+    f = env.seeded.flags
+    with Session(env.engine) as session:
+        from storage import repositories as repo
+
+        cream = listing("cream", "Kem trộn trắng da cấp tốc", province="Hà Nội", province_legacy="Hà Tây")
+        sellers = repo.upsert_sellers(session, [cream.seller], seen_at=cream.crawled_at)  # type: ignore[list-item]
+        repo.upsert_listings(session, [cream], seller_ids=sellers, risk_scores={cream.key: 0.99})
+        session.commit()
+    assert _flags(client) == [f["cream"], f["milk"], f["bag"], f["xss"]]
+    assert _flags(client, "province=H%C3%A0+T%C3%A2y") == [f["cream"]]  # Hà Tây
+    assert f["cream"] not in _flags(client, "province=B%C3%ACnh+D%C6%B0%C6%A1ng")

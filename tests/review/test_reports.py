@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from review.decisions import Decision, decide
 from review.exports import BOM, safe_cell, to_csv
 from review.reports import ReportCache, build_report, iso_week, percentile
-from storage.models import Listing
+from storage.models import Flag, Listing
 from storage.models_review import AppUser, AuditLog
 from tests.review.conftest import Env
 from tests.review.seed import set_created
@@ -183,14 +183,18 @@ def test_the_queue_page_offers_the_export_to_inspectors_only(env: Env) -> None:
     assert 'action="/queue/export"' not in analyst.get("/queue").text
 
 
-def test_the_reports_page_reuses_recent_figures_but_exports_do_not(env: Env) -> None:
+def test_the_reports_page_reuses_recent_figures_until_a_decision(env: Env) -> None:
     client, token = env.login("insp")
     assert "smuggled.hand_carried" in client.get("/reports").text
-    _decide_some(env)  # within the cache's minute: the page shows the figures it computed
+    with Session(env.engine) as session:  # a crawl's new flag: shown once the cache's minute is over
+        session.execute(Flag.__table__.update().values(category="expired"))  # type: ignore[attr-defined]
+        session.commit()
+    assert "Hàng hết hạn" not in client.get("/reports").text
+    _decide_some(env)  # a decision (in any process) makes the next request recompute
     page = client.get("/reports").text
-    assert "Xác nhận vi phạm</td><td>Hàng nhập lậu" not in page
+    assert "Xác nhận vi phạm</td><td>Hàng hết hạn" in page
     fresh = client.post("/reports/export", data={"csrf_token": token, "table": "decisions", "fmt": "csv"})
-    assert "confirmed,smuggled,1" in fresh.content.decode("utf-8")
+    assert "confirmed,expired,1" in fresh.content.decode("utf-8")
     with Session(env.engine) as session:
         cache = ReportCache(0)  # no reuse: always computed
         today = (NOW + timedelta(hours=7)).date()
@@ -198,3 +202,14 @@ def test_the_reports_page_reuses_recent_figures_but_exports_do_not(env: Env) -> 
         cached = ReportCache(60)
         first = cached.get(session, today, today)
         assert cached.get(session, today, today) is first
+        insp = session.get_one(AppUser, env.seeded.users["insp"])
+        decide(session, env.seeded.flags["xss"], insp, Decision("escalate", note="khẩn"), ip=None)
+        session.commit()
+        assert cached.get(session, today, today) is not first
+
+
+def test_the_sellers_ranking_follows_decisions(env: Env) -> None:
+    client, _ = env.login("ana")
+    assert "data-seller-id" not in client.get("/sellers").text
+    _decide_some(env)
+    assert f'data-seller-id="{env.seeded.sellers["s1"]}"' in client.get("/sellers").text
