@@ -6,8 +6,12 @@ shipped packs plus 10,000 generated keywords. Prints, on one core:
 * listings/s of full evaluation (normalise, scan, evaluate, build hits), beside a raw pyahocorasick
   scan of the same lower-cased texts with the same keywords, measured in the same run, and the ratio
   (rates use the process's CPU time, so other work on a shared machine does not skew them);
-* compile time of the packs with 50,000 extra keywords (target < 2 s);
-* engine memory as the RSS delta of building it (target < 300 MB).
+* compile time (CPU) of the packs with 50,000 extra keywords (target < 2 s);
+* engine memory as the RSS delta of building it (target < 300 MB);
+* the CPU time of one adversarial listing with a 1 MB description (target < 1 s; fields are cut at
+  ``MAX_FIELD_CHARS`` and the cuts counted).
+
+Every listing's text is distinct, so no cache can make the rate.
 """
 
 from __future__ import annotations
@@ -28,12 +32,12 @@ import ahocorasick
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rules.engine import Engine, load_engine  # noqa: E402
+from rules.engine import MAX_FIELD_CHARS, Engine, load_engine  # noqa: E402
 from rules.text import fold  # noqa: E402
 
 SENDO = ROOT.parent / "shared" / "data" / "sendo" / "sendo_searchlist_products_dedup.jsonl.gz"
 PACKS = ROOT / "rules" / "packs"
-TARGET_RATE, TARGET_COMPILE_S, TARGET_MB = 25_000, 2.0, 300
+TARGET_RATE, TARGET_COMPILE_S, TARGET_MB, TARGET_ADVERSARIAL_S = 25_000, 2.0, 300, 1.0
 
 INNOCENT = [
     "Hàng mới 100%, đóng gói cẩn thận, ship toàn quốc.",
@@ -79,25 +83,49 @@ def load_listings(n: int, seed: int = 20241122) -> list[dict[str, object]]:
             d = json.loads(line)
             items.append((d["name"], d.get("sale_price_min"), (d.get("shop") or {}).get("name", "")))
     listings = []
+    seen: set[tuple[str, str, str]] = set()
     for i in range(n):
         title, price, shop = items[i % len(items)]
-        parts = rng.sample(INNOCENT, rng.randint(1, 3))
-        parts.append(
-            f"Mã SP {rng.randint(10000, 99999)}, còn {rng.randint(1, 500)} sản phẩm, {rng.choice(DETAILS)}."
-        )
-        if rng.random() < 0.05:
-            parts.append(rng.choice(RISKY))
-        rng.shuffle(parts)
+        while True:  # every listing's text is distinct: nothing is evaluated twice
+            parts = rng.sample(INNOCENT, rng.randint(1, 3))
+            parts.append(
+                f"Mã SP {rng.randint(10000, 99999)}, còn {rng.randint(1, 500)} sản phẩm, {rng.choice(DETAILS)}."
+            )
+            if rng.random() < 0.05:
+                parts.append(rng.choice(RISKY))
+            rng.shuffle(parts)
+            key = (title, " ".join(parts), shop)
+            if key not in seen:
+                seen.add(key)
+                break
         listings.append(
             {
                 "title": title,
-                "description": " ".join(parts),
+                "description": key[1],
                 "price": price,
                 "shop_name": shop,
                 "crawled_at": "2024-11-22",
             }
         )
     return listings
+
+
+def adversarial(size: int = 1_000_000) -> dict[str, object]:
+    """A listing whose description is ``size`` characters of what costs the engine work: obfuscation
+    hints (split letters, leetspeak, teencode), brand words and look-alikes, risky terms, dates."""
+    unit = (
+        "G.U.C.C.I ch@nel d10r r e p 1:1 hàg ko hóa đơn sp fake Rolexx guccci HSD 03/2019 pod 6000 hơi "
+        "l.o.u.i.s v.u.i.t.t.o.n 𝐌𝐋𝐁 Сhanel thuốc trị dứt điểm xách tay nội địa trung "
+        + "a1b2c3d4e5" * 8
+        + " "
+    )
+    return {
+        "title": "Túi Chanel rep 1:1 " + "x" * 200,
+        "description": (unit * (size // len(unit) + 1))[:size],
+        "price": 100_000,
+        "shop_name": "LV Gucci Store",
+        "crawled_at": "2024-11-22",
+    }
 
 
 def extra_pack(count: int, seed: int = 7) -> tuple[str, list[str]]:
@@ -124,36 +152,42 @@ def rss_mb() -> float:
     return 0.0
 
 
-def build(extra: int) -> tuple[Engine, float, list[str]]:
+def build(extra: int, packs: Path = PACKS) -> tuple[Engine, float, float, list[str]]:
+    """The shipped packs plus ``extra`` generated keywords: (engine, CPU s, wall s, keywords)."""
     with tempfile.TemporaryDirectory() as tmp:
-        shutil.copytree(PACKS, tmp, dirs_exist_ok=True)
+        shutil.copytree(packs, tmp, dirs_exist_ok=True)
         text, words = extra_pack(extra)
         (Path(tmp) / "zz_bench.yaml").write_text(text, encoding="utf-8")
-        started = time.perf_counter()
+        started, wall = time.process_time(), time.perf_counter()
         engine = load_engine(tmp)
-        return engine, time.perf_counter() - started, words
+        return engine, time.process_time() - started, time.perf_counter() - wall, words
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="listings to evaluate")
     parser.add_argument("--extra-keywords", type=int, default=10_000)
+    parser.add_argument(
+        "--rules", type=Path, default=PACKS, help="rule pack directory (default: the shipped packs)"
+    )
     args = parser.parse_args()
     if not SENDO.exists():
         print(f"skipped: {SENDO} is absent (the benchmark needs real Sendo titles)")
         return 0
     listings = load_listings(args.n)
+    distinct = len({(x["title"], x["description"], x["shop_name"]) for x in listings})
     gc.collect()
     before = rss_mb()
-    engine, compile_s, words = build(args.extra_keywords)
+    engine, compile_s, _, words = build(args.extra_keywords, args.rules)
     gc.collect()
     engine_mb = rss_mb() - before
     print(
         f"engine: {engine.rule_count} rules, {len(engine.terms)} terms, {len(engine.brand_index.brands)} brands"
     )
     print(
-        f"compile (packs + {args.extra_keywords:,} keywords): {compile_s:.2f}s; engine RSS delta {engine_mb:.0f} MB"
+        f"compile (packs + {args.extra_keywords:,} keywords): {compile_s:.2f}s CPU; engine RSS delta {engine_mb:.0f} MB"
     )
+    print(f"listings: {len(listings):,}, {distinct:,} distinct texts (the engine has no per-text cache)")
 
     raw = ahocorasick.Automaton()
     for i, t in enumerate(engine.terms.texts):
@@ -183,17 +217,28 @@ def main() -> int:
     print(f"raw pyahocorasick scan of the same texts: {raw_rate:,.0f} listings/s ({matches:,} raw matches)")
     print(f"ratio raw/engine: {raw_rate / rate:.1f}x")
 
+    big = adversarial()
+    truncated = engine.counters["truncated_fields"]
+    started = time.process_time()
+    hits = engine.evaluate(big)
+    adv_s = time.process_time() - started
+    print(
+        f"adversarial 1 MB description: {adv_s:.2f}s CPU, {len(hits)} hits, "
+        f"{engine.counters['truncated_fields'] - truncated} field(s) cut to {MAX_FIELD_CHARS:,} chars"
+    )
+
     del engine
     gc.collect()
-    _, big_s, _ = build(50_000)
-    print(f"compile (packs + 50,000 keywords): {big_s:.2f}s")
-    ok = rate >= TARGET_RATE and big_s < TARGET_COMPILE_S and engine_mb < TARGET_MB
-    print(
-        f"targets: >= {TARGET_RATE:,}/s {'ok' if rate >= TARGET_RATE else 'MISSED'}; "
-        f"compile < {TARGET_COMPILE_S}s {'ok' if big_s < TARGET_COMPILE_S else 'MISSED'}; "
-        f"memory < {TARGET_MB} MB {'ok' if engine_mb < TARGET_MB else 'MISSED'}"
-    )
-    return 0 if ok else 1
+    _, big_s, big_wall, _ = build(50_000, args.rules)
+    print(f"compile (packs + 50,000 keywords): {big_s:.2f}s CPU ({big_wall:.2f}s wall)")
+    checks = {
+        f">= {TARGET_RATE:,}/s": rate >= TARGET_RATE,
+        f"compile < {TARGET_COMPILE_S}s": big_s < TARGET_COMPILE_S,
+        f"memory < {TARGET_MB} MB": engine_mb < TARGET_MB,
+        f"1 MB listing < {TARGET_ADVERSARIAL_S}s": adv_s < TARGET_ADVERSARIAL_S,
+    }
+    print("targets: " + "; ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in checks.items()))
+    return 0 if all(checks.values()) else 1
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ class Context:
 
     __slots__ = (
         "engine", "doc", "nt", "text", "fold", "terms", "starts", "kinds", "names", "orig_starts",
-        "brand_index", "fired", "regex_seen", "_all_terms", "_bytes", "_fbytes", "_regex", "_brands", "_types", "_expiries", "_attributes", "_location",
+        "brand_index", "fired", "regex_seen", "padded", "_all_terms", "_bytes", "_fbytes", "_regex", "_brands", "_types", "_expiries", "_attributes", "_location",
     )  # fmt: skip
 
     def __init__(
@@ -37,12 +37,14 @@ class Context:
         names: list[str],
         orig_starts: list[int],
         terms: dict[int, list[tuple[int, int, int]]],
+        padded: str | None = None,
     ) -> None:
         self.engine = engine
         self.brand_index: BrandIndex = engine.brand_index
         self.doc, self.nt, self.text, self.fold = doc, nt, nt.text, nt.folded
         self.starts, self.kinds, self.names, self.orig_starts = starts, kinds, names, orig_starts
         self.terms = terms
+        self.padded = padded  # the scanned form of the folded text (matcher.pad), once made
         self._all_terms = False
         self.regex_seen: set[int] | None = None  # trigger patterns the RE2 set found (None: not run)
         self._bytes: tuple[bytes, bytes] | None = None
@@ -61,7 +63,10 @@ class Context:
         if not self._all_terms:
             self._all_terms = True
             seps = [s - 1 for s in self.starts[1:]]
-            self.terms.update(self.engine.terms.scan(self.fold, self.text, seps, self.kinds, lazy=True))
+            found = self.engine.terms.scan(
+                self.fold, self.text, seps, self.kinds, lazy=True, padded=self.padded
+            )
+            self.terms.update(found)
         return self.terms
 
     # -- positions ------------------------------------------------------------------------------
@@ -114,7 +119,11 @@ class Context:
     def regex_spans(self, index: int) -> list[tuple[int, int, int]]:
         spans = self._regex.get(index)
         if spans is None:
-            if self.regex_seen is not None and self.engine.regexes.in_set(index) and index not in self.regex_seen:
+            if (
+                self.regex_seen is not None
+                and self.engine.regexes.in_set(index)
+                and index not in self.regex_seen
+            ):
                 self._regex[index] = []  # the set pass already says this pattern does not match
                 return []
             tb, fb = self.text_bytes()

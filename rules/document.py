@@ -119,6 +119,8 @@ def from_mapping(record: Mapping[str, Any]) -> Document:
 
 def to_document(obj: Any) -> Document:
     """Accept a Document, a ``Listing`` (or any object with its attributes), a dict, or a string title."""
+    if type(obj) is dict:  # the common case first: isinstance against the Mapping ABC is slow
+        return from_mapping(obj)
     if isinstance(obj, Document):
         return obj
     if isinstance(obj, str):

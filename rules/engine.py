@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from rules.document import Document, to_document
 from rules.expiry import PRODUCTION, TRIGGERS
 from rules.hits import Assessment, Evidence, Hit
 from rules.loader import read_packs
-from rules.matcher import RegexIndex, TermIndex
+from rules.matcher import RegexIndex, TermIndex, pad
 from rules.nodes import CompileEnv, Node
 from rules.schema import BrandsFile, Problem, RulePackError
 from rules.text import SEPARATOR, normalize
@@ -38,6 +39,13 @@ _SEVERITY_WEIGHT = {"low": 0.5, "medium": 0.75, "high": 0.9, "critical": 1.0}
 _FIELD_KINDS = {"title": 0, "description": 1, "shop_name": 2, "category_path": 3}
 _MAX_EVIDENCE = 8
 _BRAND_ECHO = re.compile(r"unknown (brand|product type)")
+_FACTS: dict[str, Callable[[Document], bool]] = {  # listing facts that trigger rules
+    "fact:price": lambda doc: doc.price is not None,
+    "fact:attributes": lambda doc: bool(doc.attributes),
+    "fact:abroad": lambda doc: doc.is_abroad,
+    "fact:location": lambda doc: bool(doc.shop_location),
+    "fact:official": lambda doc: doc.is_official_shop is not None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +190,9 @@ class Engine:
             for kind in ("brand", "lookalike")
         }
         self._expiry_atoms = "expiry" in self._atom_rules
+        self._fact_rules = tuple(
+            (test, self._atom_rules[f]) for f, test in _FACTS.items() if f in self._atom_rules
+        )
 
     @property
     def rule_count(self) -> int:
@@ -232,8 +243,9 @@ class Engine:
             pos = nt.text.find(SEPARATOR, pos + 1)
             seps.append(pos)
             starts.append(pos + 1)
-        terms = self.terms.scan(nt.folded, nt.text, seps, kinds)
-        return Context(self, doc, nt, starts, kinds, names, orig_starts, terms)
+        padded = pad(nt.folded)
+        terms = self.terms.scan(nt.folded, nt.text, seps, kinds, padded=padded)
+        return Context(self, doc, nt, starts, kinds, names, orig_starts, terms, padded)
 
     def _candidates(self, ctx: Context) -> list[int]:
         cand: set[int] = set(self._always)
@@ -256,15 +268,9 @@ class Engine:
                     for a in self._tag_atoms[key]:
                         cand.update(atoms[a])
         doc = ctx.doc
-        for fact, present in (
-            ("fact:price", doc.price is not None),
-            ("fact:attributes", bool(doc.attributes)),
-            ("fact:abroad", doc.is_abroad),
-            ("fact:location", bool(doc.shop_location)),
-            ("fact:official", doc.is_official_shop is not None),
-        ):
-            if present and fact in atoms:
-                cand.update(atoms[fact])
+        for present, rules in self._fact_rules:
+            if present(doc):
+                cand.update(rules)
         if self._expiry_atoms and (
             not self.expiry_terms.isdisjoint(ctx.terms) or not self.production_terms.isdisjoint(ctx.terms)
         ):

@@ -23,6 +23,16 @@ logger = logging.getLogger(__name__)
 
 # Scanning copy of folded text: anything but a letter or digit is a word boundary (a space).
 _BOUNDARY = {cp: " " for cp in range(0x3000) if not chr(cp).isalnum()}
+_BOUNDARY_BYTES = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + bytes(range(128, 256))
+
+
+def pad(folded: str) -> str:
+    """The scanned form of folded text: a space either side, non-alphanumerics made spaces."""
+    if folded.isascii():
+        return (b" " + folded.encode("ascii").translate(_BOUNDARY_BYTES) + b" ").decode("ascii")
+    return " " + folded.translate(_BOUNDARY) + " "
+
+
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
 
 
@@ -173,7 +183,14 @@ class TermIndex:
         entries: list[Any] = []
         for scan_key, cands in by_scan.items():
             automaton.add_word(scan_key, len(entries))
-            entries.append((len(scan_key), *pads[scan_key], tuple(cands)))
+            # For a quick "no" in scan(): when every term of the key wants accents (forms), text
+            # showing none of the forms matches only as plain-typed words of a non-strict term.
+            variants = [v for _, _, vs in cands for v in vs]
+            forms = None
+            if all(f is not None for _, f, _ in variants):
+                forms = frozenset().union(*(f for _, f, _ in variants))
+            plain = any(not st for _, _, st in variants)
+            entries.append((len(scan_key), *pads[scan_key], tuple(cands), forms, plain))
         if entries:
             automaton.make_automaton()
         return automaton, entries
@@ -185,11 +202,13 @@ class TermIndex:
         seps: list[int] | None = None,
         kinds: list[int] | None = None,
         lazy: bool = False,
+        padded: str | None = None,
     ) -> dict[int, list[tuple[int, int, int]]]:
         """Term id -> spans ``(start, end, field kind)`` of whole-word matches in the normalised text.
 
         ``seps`` are the positions of the field separators and ``kinds`` the kind of each field
         (0 when not given); matches arrive in text order, so the field is tracked as we go.
+        ``padded``: :func:`pad` of ``folded``, if the caller has it.
         """
         found: dict[int, list[tuple[int, int, int]]] = {}
         entries = self._lazy_entries if lazy else self._entries
@@ -200,11 +219,16 @@ class TermIndex:
         kinds = kinds or [0]
         field, kind = 0, kinds[0]
         next_sep = seps[0] if seps else 1 << 62
-        padded = " " + folded.translate(_BOUNDARY) + " "
+        if padded is None:
+            padded = pad(folded)
         for end, key in automaton.iter(padded):
-            length, pad_l, pad_r, cands = entries[key]
+            length, pad_l, pad_r, cands, any_forms, plain = entries[key]
             start = end - length + pad_l  # in folded: padded has one extra leading space
             stop = end - pad_r
+            if any_forms is not None:
+                seen = text[start:stop]
+                if seen not in any_forms and (not plain or " " not in seen or seen != folded[start:stop]):
+                    continue  # no term of this key accepts these accents (the checks below agree)
             while start > next_sep:
                 field += 1
                 kind = kinds[field]

@@ -13,7 +13,9 @@
 Every step that changes the length records its edits, so :meth:`NormText.to_original` maps any
 span of the normalised text back to a span of the original. Steps that keep the length are plain
 substitutions. The common case (ordinary Vietnamese text) runs on C-level string methods and
-pre-compiled regular expressions only.
+pre-compiled regular expressions only: text in the common alphabet (ASCII and Vietnamese letters,
+:mod:`rules.charmap`) is also held one byte per character, so that each pass's "does this apply?"
+test is a substring search and folding a byte translation.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from rules.charmap import Charmap, vietnamese_letters
 from rules.textdata import HOMOGLYPHS, LEET, PUNCTUATION, TEENCODE
 
 logger = logging.getLogger(__name__)
@@ -239,8 +242,31 @@ def _special_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def _token_tail(text: str, lo: int, hi: int) -> int:
+    """Where ``_TOKEN_TAIL.search(text, lo, hi)`` starts, or -1: the first position from ``lo`` of
+    the run of token characters ending at ``hi`` (or, as ``$`` allows, before a newline at ``hi``).
+    A walk back instead of a search that retries every start position."""
+    end = hi - 1 if hi > lo and text[hi - 1] == "\n" else hi
+    p = end
+    while p > lo and (text[p - 1].isalnum() or text[p - 1] in "_@$!"):
+        p -= 1
+    return p if p < end else -1
+
+
 def _deleet(tok: str) -> str | None:
-    """Undo leetspeak inside one alphabetic token, or None to leave it alone."""
+    """Undo leetspeak inside one alphabetic token, or None to leave it alone (memoised)."""
+    if tok in _DELEET:
+        return _DELEET[tok]
+    if len(_DELEET) > 100_000:
+        _DELEET.clear()
+    out = _DELEET[tok] = _deleet_token(tok)
+    return out
+
+
+_DELEET: dict[str, str | None] = {}
+
+
+def _deleet_token(tok: str) -> str | None:
     if tok[0] == "@" or not _NON_LEET_DIGITS.isdisjoint(tok):
         return None
     letters = sum(1 for ch in tok if ch.isalpha())
@@ -274,17 +300,18 @@ def _deleet(tok: str) -> str | None:
     return "".join(chars) if changed else None
 
 
-def _leet(text: str) -> str:
+def _leet(text: str, cls: bytes | None = None) -> str:
+    """Undo leetspeak token by token; ``cls``: the text's hint classes (see :data:`_CLASSES`)."""
     pieces: list[str] = []
     pos = 0  # text[:pos] is already emitted; pos is always at a token boundary
     done = 0  # tokens before this position have been looked at
-    for hint in _LEET_HINT.finditer(text):
-        ts = hint.start()
+    hints = (m.start() for m in _LEET_HINT.finditer(text)) if cls is None else _leet_hints(cls)
+    for ts in hints:
         if ts < done:
             continue
-        back = _TOKEN_TAIL.search(text, max(done, ts - 32), ts)  # the token's start, within reach
-        if back is not None:
-            ts = back.start()
+        back = _token_tail(text, max(done, ts - 32), ts)  # the token's start, within reach
+        if back >= 0:
+            ts = back
         m = _TOKEN_RE.match(text, ts)
         if m is None:  # pragma: no cover - the hint always starts a token character
             continue
@@ -340,6 +367,33 @@ class NormText:
         return start, end
 
 
+_TEEN_BEFORE = frozenset(" \n\x00([{,.;:/-\"'")  # what _TEEN_HINTS puts before a key
+
+
+def _teen_pass(text: str) -> list[tuple[int, int, str]]:
+    """:func:`_teen_edits` if the text has a hint (see _TEEN_HINTS), else none: one scan for both."""
+    found: list[tuple[int, int, str]] = []
+    hinted = False
+    n = len(text)
+    for end, (length, rep) in _TEEN_KEYS.iter(text):
+        start, stop = end + 1 - length, end + 1
+        if start == 0 or text[start - 1] in _TEEN_BEFORE:
+            hinted = True
+        elif text[start - 1].isalnum() or text[start - 1] == "_":
+            continue
+        if stop < n and (text[stop].isalnum() or text[stop] == "_"):
+            continue
+        found.append((start, stop, rep))
+    if not hinted or len(found) < 2:
+        return found if hinted else []
+    found.sort(key=lambda e: (e[0], e[0] - e[1]))  # leftmost, then longest
+    edits: list[tuple[int, int, str]] = []
+    for e in found:
+        if not edits or e[0] >= edits[-1][1]:
+            edits.append(e)
+    return edits
+
+
 def _teen_edits(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for end, (length, rep) in _TEEN_KEYS.iter(text):
@@ -375,12 +429,12 @@ def _ws_edits(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _ws_rep(m)) for m in _WS_RE.finditer(text)]
 
 
-def _split_edits(text: str) -> list[tuple[int, int, str]]:
+def _split_edits(text: str, cls: bytes | None = None) -> list[tuple[int, int, str]]:
     """Runs of single letters, found from the hints (a letter between separators): walk back to
     the run's first letter and match the run there, instead of scanning the whole text."""
     edits: list[tuple[int, int, str]] = []
     done = 0
-    for hint in _SPLIT_HINT.finditer(text):
+    for hint in _SPLIT_HINT.finditer(text) if cls is None else _SPLIT_HINT_CLS.finditer(cls):
         i = hint.start() + 1  # the letter
         if i < done:
             continue
@@ -409,8 +463,119 @@ def _map_char(m: re.Match[str]) -> str:
     return _MAP.get(m.group(), m.group())
 
 
+def _common_alphabet() -> Charmap:
+    """ASCII text, newlines, the field separator and Vietnamese letters: characters that no step
+    before lower-casing touches and that lower-case to one such character, nothing exotic."""
+
+    def plain(c: str) -> bool:
+        return not _SPECIAL_HINT.match(c) and len(c.lower()) == 1 and not _EXOTIC_RE.match(c.lower())
+
+    chars = [c for c in ["\x00", "\n", *map(chr, range(0x20, 0x7F)), *vietnamese_letters()] if plain(c)]
+    kept = set(chars)
+    return Charmap(c for c in chars if c.lower() in kept)
+
+
+_CHARMAP = _common_alphabet()
+_LOWER_BYTES = _CHARMAP.byte_table(str.lower)
+_FOLD_BYTES = _CHARMAP.byte_table(_fold)
+if not (_CHARMAP.encode("".join(sorted(_CHARMAP.chars))) or b"").translate(_FOLD_BYTES).isascii():
+    raise RuntimeError("the common alphabet must fold to ASCII")  # pragma: no cover - a table bug
+_LETTER_RE = re.compile(f"[{_LETTER}]")
+# Classes for the passes' hints: a letter (as the hint regexes define it), "$", another leet
+# character, a split-letter separator. _LEET_HINT and _SPLIT_HINT become substring tests.
+_CLASSES = _CHARMAP.class_table(
+    {
+        ord("a"): lambda c: bool(_LETTER_RE.match(c)),
+        ord("$"): lambda c: c == "$",
+        ord("1"): lambda c: c in _LEET_CHARS,
+        ord("s"): lambda c: c in _SEPS,
+    }
+)
+
+
+_SPLIT_HINT_CLS = re.compile(rb"sas")  # _SPLIT_HINT over the classes
+_NEWLINE_AS_SPACE = bytes.maketrans(b"\n", b" ")  # "\n" and " " are their own bytes in _CHARMAP
+
+
+def _leet_hint(cls: bytes) -> bool:
+    return b"a1" in cls or b"a$" in cls or b"$a" in cls
+
+
+def _leet_hints(cls: bytes) -> list[int]:
+    """Where _LEET_HINT matches, from the classes: a leet character after a letter, a "$" before one."""
+    found: set[int] = set()
+    for needle, shift in ((b"a1", 1), (b"a$", 1), (b"$a", 0)):
+        i = cls.find(needle)
+        while i >= 0:
+            found.add(i + shift)
+            i = cls.find(needle, i + 1)
+    return sorted(found)
+
+
 def normalize(original: str) -> NormText:
-    """Normalise one text for matching; see the module docstring."""
+    """Normalise one text for matching; see the module docstring.
+
+    Text in the common alphabet (:data:`_CHARMAP`: ASCII and Vietnamese) is also held one byte per
+    character, where the passes' hints are substring tests and folding is a byte translation; any
+    other text runs the general steps until it is in the common alphabet. Both give exactly what
+    :func:`normalize_reference` gives.
+    """
+    passes: list[PassMap] = []
+    t = original
+    enc = _CHARMAP.encode(t)
+    if enc is not None:  # nothing special, nothing exotic: only lower-casing
+        t = t.lower()
+        enc = enc.translate(_LOWER_BYTES)
+        changed = False
+    else:
+        if _SPECIAL_HINT.search(t):
+            out = _special_fast(t)
+            if out != t:
+                passes.append(_lazy(t, out, _special_edits))
+                t = out
+        t = t.lower()
+        changed = bool(passes)
+        if _EXOTIC_RE.search(t):
+            t = _EXOTIC_RE.sub(_map_char, t)
+            changed = True
+        enc = _CHARMAP.encode(t)
+    if (
+        b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
+        if enc is not None
+        else ("  " in t or "\n " in t or " \n" in t or "\n\n" in t)
+    ):
+        out = _WS_RE.sub(_ws_rep, t)
+        passes.append(_lazy(t, out, _ws_edits))
+        t = out
+        if enc is not None:
+            enc = _CHARMAP.encode(t)
+    cls = None if enc is None else enc.translate(_CLASSES)
+    if cls is None or _leet_hint(cls):
+        out = _leet(t, cls)
+        if out is not t:
+            changed = True
+            t = out
+            enc = cls = None
+    if (b"sas" in cls) if cls is not None else _SPLIT_HINT.search(t):
+        edits = _split_edits(t, cls)
+        if edits:
+            out = _apply(t, edits)[0]
+            passes.append(_lazy(t, out, _split_edits))
+            t = out
+            enc = None
+    edits = _teen_pass(t)
+    if edits:
+        t, pm = _apply(t, edits)
+        passes.append(pm)
+        enc = None
+    if enc is None:
+        enc = _CHARMAP.encode(t)
+    folded = _fold(t) if enc is None else enc.translate(_FOLD_BYTES).decode("ascii")
+    return NormText(original, t, folded, tuple(passes), changed or bool(passes))
+
+
+def normalize_reference(original: str) -> NormText:
+    """What :func:`normalize` computes, without the one-byte fast path (kept for tests)."""
     passes: list[PassMap] = []
     t = original
     if _SPECIAL_HINT.search(t):
