@@ -17,8 +17,10 @@ from rules.evaluation import evaluate_records, read_jsonl
 DATA = Path(__file__).resolve().parents[1] / "data"
 FLOORS = {
     # file: (micro F1, macro F1, any-flag F1, any-flag precision)
-    "labelled_dev.jsonl": (0.95, 0.95, 0.97, 0.97),
-    "sendo_labelled.jsonl": (0.92, 0.90, 0.93, 0.97),
+    "labelled_dev.jsonl": (0.97, 0.97, 0.98, 0.98),
+    # plain, no-diacritics, half-accented, teencode and obfuscated variants (tests/data/README.md)
+    "labelled_dev2.jsonl": (0.95, 0.95, 0.96, 0.98),
+    "sendo_labelled.jsonl": (0.94, 0.94, 0.95, 0.98),
 }
 
 
