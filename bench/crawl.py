@@ -2,9 +2,17 @@
 pipeline, against the local mirror, in the same run. Also watches memory on a long crawl.
 
     .venv/bin/python bench/crawl.py [--listings 20000] [--no-details]
+    .venv/bin/python bench/crawl.py --browser [--browser-source shopee|facebook] [--browser-listings 300]
+                                    [--browser-details]
 
 Prints listings/s and pages/s for both, the ratio full/bare (target ≥ 0.70), and the crawler's RSS
 at 5,000 and at the last listing (target: growth ≤ 100 MB).
+
+``--browser`` adds (after the default run, which it does not touch) a crawl of a browser source through
+Chromium against its mirror (synthetic listings, full pipeline): browser pages/s (page loads, plus
+Facebook's scroll-fetched feed pages), listings/s, the crawler's RSS and the browser's peak memory (PSS
+of the Playwright driver and every Chromium process: shared pages counted once). Informational, no target.
+``--browser-only`` skips the default run.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -49,6 +58,125 @@ class RssProbe:
         self.count += 1
         if self.marks and self.count == self.marks[0]:
             self.stats.set_value(f"bench/rss_mb/{self.marks.pop(0)}", round(rss_mb(), 1))
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _memory_mb(pid: int) -> float:
+    """PSS of one process (RSS where smaps_rollup cannot be read), in MB."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path, encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return 0.0
+
+
+class BrowserMemory:
+    """Samples, twice a second, the memory of this process's descendants (Playwright's driver and
+    Chromium) and keeps the peak."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="browser-memory", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            tree, todo, found = _children(), [os.getpid()], []
+            while todo:
+                kids = tree.get(todo.pop(), [])
+                found.extend(kids)
+                todo.extend(kids)
+            total = sum(_memory_mb(pid) for pid in found)
+            if total > self.peak_mb:
+                self.peak_mb, self.peak_processes = total, len(found)
+
+    def __enter__(self) -> BrowserMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def browser_worker(source: str, url: str, pages: int, details: bool, db: str) -> None:
+    from crawler.runner import project_settings, run_crawls
+
+    overrides: dict = {"LOG_LEVEL": "ERROR", "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 8,
+                       "ECOMWATCH_STORAGE_URL": db, "ECOMWATCH_STORAGE_BATCH_SIZE": 500}  # fmt: skip
+    args: dict = {"base_url": url, "max_pages": pages, "details": details}
+    if source == "shopee":
+        args["query"] = [BROWSER_QUERY]
+    else:  # facebook: one Marketplace search page, scrolled; the mirror wants logged-in cookies
+        state = Path(db.removeprefix("sqlite:///")).with_name("fb-state.json")
+        host = url.split("//", 1)[1].split(":", 1)[0]
+        cookies = [{"name": n, "value": "1", "domain": host, "path": "/", "expires": -1, "httpOnly": True,
+                    "secure": False, "sameSite": "Lax"} for n in ("c_user", "xs")]  # fmt: skip
+        state.write_text(json.dumps({"cookies": cookies, "origins": []}))
+        args |= {"query": [BROWSER_QUERY], "storage_state": str(state)}
+    with BrowserMemory() as memory:
+        start = time.perf_counter()
+        [outcome] = run_crawls([(source, args)], project_settings(**overrides))
+        elapsed = time.perf_counter() - start
+    stats = outcome.stats
+    browser_pages = stats.get("playwright/page_count", 0)
+    print(json.dumps({
+        "elapsed": elapsed, "items": stats.get("item_scraped_count", 0),
+        # Shopee: one browser page per listing page or product; Facebook: one page, its feed pages scrolled in
+        "pages": browser_pages if source == "shopee" else stats.get("ecomwatch/pages/search", 0),
+        "page_loads": browser_pages, "rss": round(rss_mb(), 1), "browser_mb": round(memory.peak_mb, 1),
+        "browser_processes": memory.peak_processes, "blocks": stats.get("ecomwatch/blocks", 0),
+    }))  # fmt: skip
+
+
+#: a query the synthetic catalogue answers with hundreds of listings
+BROWSER_QUERY = "hàng"
+BROWSER_PAGE_SIZE = {"shopee": 60, "facebook": 24}
+
+
+def run_browser(source: str, listings: int, details: bool) -> None:
+    from crawler.mirror import spawn_mirror_subprocess, stop_mirror_subprocess
+
+    pages = -(-listings // BROWSER_PAGE_SIZE[source])
+    proc, url = spawn_mirror_subprocess("--source", source, "--synthetic", str(max(listings * 5, 2000)))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, __file__, "--worker", "browser", "--browser-source", source, "--url", url,
+                   "--pages", str(pages), "--db", f"sqlite:///{tmp}/browser.db"]  # fmt: skip
+            if not details:
+                cmd.append("--no-details")
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT,
+                                  env=os.environ | {"PYTHONPATH": str(ROOT)})  # fmt: skip
+    finally:
+        stop_mirror_subprocess(proc)
+    if done.returncode != 0:
+        raise SystemExit(f"browser crawl failed:\n{done.stderr[-3000:]}")
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"browser crawl: {source} through Chromium, {pages} listing pages asked for, "
+          f"details={'on' if details else 'off'}")  # fmt: skip
+    print(f"{'source':<9} {'listings':>9} {'pages':>6} {'loads':>6} {'seconds':>8} {'listings/s':>11} "
+          f"{'pages/s':>8} {'crawler RSS MB':>15} {'browser peak MB':>16}")  # fmt: skip
+    print(f"{source:<9} {r['items']:>9,} {r['pages']:>6,} {r['page_loads']:>6,} {r['elapsed']:>8.1f} "
+          f"{r['items'] / r['elapsed']:>11,.1f} {r['pages'] / r['elapsed']:>8,.2f} {r['rss']:>15,.0f} "
+          f"{r['browser_mb']:>16,.0f}  ({r['browser_processes']} processes; blocks {r['blocks']})")  # fmt: skip
 
 
 def worker(mode: str, url: str, pages: int, details: bool, db: str) -> None:
@@ -99,15 +227,29 @@ def main() -> None:
     )
     parser.add_argument("--listings", type=int, default=20_000)
     parser.add_argument("--no-details", dest="details", action="store_false", help="listing pages only")
-    parser.add_argument("--worker", choices=["bare", "full"], help=argparse.SUPPRESS)
+    parser.add_argument("--browser", action="store_true", help="also crawl a browser source via Chromium")
+    parser.add_argument("--browser-only", action="store_true", help="only the browser section")
+    parser.add_argument("--browser-source", choices=sorted(BROWSER_PAGE_SIZE), default="shopee")
+    parser.add_argument("--browser-listings", type=int, default=300)
+    parser.add_argument("--browser-details", action="store_true", help="open each listing's page too (slow)")
+    parser.add_argument("--worker", choices=["bare", "full", "browser"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--pages", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker == "browser":
+        browser_worker(args.browser_source, args.url, args.pages, args.details, args.db)
+        return
     if args.worker:
         worker(args.worker, args.url, args.pages, args.details, args.db)
         return
+    if not args.browser_only:
+        default_run(args)
+    if args.browser or args.browser_only:
+        run_browser(args.browser_source, args.browser_listings, args.browser_details)
 
+
+def default_run(args: argparse.Namespace) -> None:
     from crawler.mirror import spawn_mirror_subprocess, stop_mirror_subprocess
 
     pages = -(-args.listings // 40)

@@ -36,6 +36,88 @@ def split_arg(value: str | list[str] | None) -> list[str]:
     return [part.strip() for part in str(value).split("|") if part.strip()]
 
 
+#: what a JSON API spider sends with every request (``custom_settings = json_api_settings()``)
+JSON_API_HEADERS = {"Accept": "application/json, text/plain, */*", "Accept-Language": "vi-VN,vi"}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def json_api_settings(**settings: Any) -> dict[str, Any]:
+    """``custom_settings`` of a spider that reads a site's JSON API (a fresh dict each call)."""
+    return {"DEFAULT_REQUEST_HEADERS": dict(JSON_API_HEADERS), **settings}
+
+
+def int_arg(source: str, name: str, value: int | str, *, minimum: int = 1) -> int:
+    """``-a max_pages=3`` → 3; anything else is refused in one line that names the argument."""
+    try:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ValueError(
+            f"{source}: {name} must be a whole number ≥ {minimum}, got {value!r} (e.g. -a {name}=3)"
+        )
+    return number
+
+
+def bool_arg(source: str, name: str, value: bool | str) -> bool:
+    """``-a details=false`` → False (1/0, true/false, yes/no, on/off); anything else is refused."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _TRUE | _FALSE:
+        return word in _TRUE
+    raise ValueError(f"{source}: {name} must be true or false, got {value!r} (e.g. -a {name}=false)")
+
+
+@dataclass(slots=True)
+class SearchArgs:
+    """The listing arguments the marketplace spiders share, parsed and checked once in ``__init__``.
+
+    ``SearchArgs.parse("tiki", query="nước hoa|pod", max_pages="3", sort="newest", sorts=SORTS)``;
+    a bad value raises ValueError with a one-line message naming the source and the argument.
+    """
+
+    query: list[str]
+    category: list[str]
+    max_pages: int
+    sort: str
+    details: bool
+
+    @classmethod
+    def parse(
+        cls,
+        source: str,
+        *,
+        query: str | list[str] | None = None,
+        category: str | list[str] | None = None,
+        max_pages: int | str = 5,
+        sort: str | None = None,
+        details: bool | str = True,
+        sorts: tuple[str, ...] = (),
+        category_what: str | None = "category id",
+    ) -> SearchArgs:
+        """``sorts``: the accepted values, the first is the default; ``category_what``: what a category
+        is on this site (its name in the error message), or None when the site has no category crawl."""
+        categories = split_arg(category)
+        if categories and category_what is None:
+            raise ValueError(f"{source}: category crawls are not supported; search with -a query=… instead")
+        queries = split_arg(query)
+        if not queries and not categories:
+            wanted = f") or {category_what} (-a category=…)" if category_what else "; several separated by |)"
+            raise ValueError(f"{source}: give at least one query (-a query=…{wanted}")
+        chosen = sort if sort is not None else (sorts[0] if sorts else "")
+        if sorts and chosen not in sorts:
+            raise ValueError(f"{source}: sort must be one of {', '.join(sorts)}, got {chosen!r}")
+        return cls(
+            query=queries,
+            category=categories,
+            max_pages=int_arg(source, "max_pages", max_pages),
+            sort=chosen,
+            details=bool_arg(source, "details", details),
+        )
+
+
 @dataclass(slots=True)
 class PageRead:
     """What :meth:`EcomwatchSpider.read_page` made of a response."""

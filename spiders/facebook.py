@@ -1,14 +1,19 @@
-"""Facebook: Marketplace search (feed units) and group/page posts, in Chromium with a logged-in storage state.
+"""Facebook: Marketplace search (feed units), group posts and public Page posts, in Chromium with a logged-in
+storage state.
 
 A Marketplace search page carries its first feed page as embedded JSON; further pages arrive when the page
 is scrolled, through its own ``POST /api/graphql/`` (``doc_id`` + cursor), which is captured. The page is
 scrolled until ``page_info.has_next_page`` is false or ``max_pages`` feed pages were read, then closed.
-Group and page posts are read from the rendered page; their prices are free text ("1tr2", "350k",
-"1.200.000đ", "giá ib" → no price). A login wall is a block (``ecomwatch/blocks/login_wall``): counted,
+Group and Page posts are read from the rendered page; their prices are free text ("1tr2", "350k",
+"1.200.000đ", "giá ib" → no price) and phone/Zalo numbers stay in the text (the contacts pipeline reads
+them). A Page's further posts arrive when it is scrolled, as a streamed GraphQL answer (several JSON
+objects, ``for (;;);`` first): every object is read, a malformed one is counted
+(``ecomwatch/pages/malformed_objects``) and the rest kept. A login wall is a block (``ecomwatch/blocks/login_wall``): counted,
 paused on, retried, never stored — the fix is a fresh ``storage_state`` (cookies ``c_user``, ``xs``).
 
 ecomwatch crawl facebook --base-url … --query "sữa bột" --arg storage_state=fb-state.json --arg city=hanoi
 ecomwatch crawl facebook --base-url … --arg group=123456789 --arg storage_state=fb-state.json
+ecomwatch crawl facebook --base-url … --arg page="shopmebong|another.page" --max-pages 3 --arg storage_state=…
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -24,7 +29,7 @@ from scrapy.http import Response
 from crawler import browser
 from crawler.pages import Blocked, PageError
 from crawler.pages import facebook as page
-from spiders.base import TRANSIENT_STATUSES, BrowserSpider, Transient, split_arg
+from spiders.base import TRANSIENT_STATUSES, BrowserSpider, Transient, int_arg, split_arg
 
 GRAPHQL = r"/api/graphql/"
 
@@ -37,6 +42,7 @@ class FacebookSpider(BrowserSpider):
         "query",
         "city",
         "group",
+        "page",
         "max_pages",
         "storage_state",
     )
@@ -47,6 +53,7 @@ class FacebookSpider(BrowserSpider):
         query: str | list[str] | None = None,
         city: str = "hanoi",
         group: str | list[str] | None = None,
+        page: str | list[str] | None = None,
         max_pages: int | str = 3,
         storage_state: str | None = None,
         max_blocks: int | str = 5,
@@ -56,12 +63,15 @@ class FacebookSpider(BrowserSpider):
         super().__init__(*args, **kwargs)
         self.query = split_arg(query)
         self.groups = split_arg(group)
-        if not self.query and not self.groups:
-            raise ValueError("facebook: give a Marketplace query (-a query=…) or a group id (-a group=…)")
+        self.pages = [urlsplit(p).path.strip("/") if "://" in p else p.strip("/") for p in split_arg(page)]
+        if not self.query and not self.groups and not self.pages:
+            raise ValueError(
+                "facebook: give a Marketplace query (-a query=…), a group id (-a group=…) or a Page (-a page=…)"
+            )
         self.city = city
-        self.max_pages = int(max_pages)
+        self.max_pages = int_arg(self.name, "max_pages", max_pages)
         self.context_options = browser.context_kwargs(storage_state)
-        self.max_blocks = int(max_blocks)
+        self.max_blocks = int_arg(self.name, "max_blocks", max_blocks, minimum=0)
         self.seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -70,6 +80,8 @@ class FacebookSpider(BrowserSpider):
             yield self.browser_request(url, GRAPHQL, self.parse_search, query=query)
         for group in self.groups:
             yield self.browser_request(f"{self.base_url}/groups/{quote(group)}/", GRAPHQL, self.parse_group)
+        for name in self.pages:
+            yield self.browser_request(f"{self.base_url}/{quote(name)}/", GRAPHQL, self.parse_page)
 
     async def check(self, response: Response) -> scrapy.Request | None | bool:
         """True when the page is usable; else the page is closed and a retry (or None) is returned."""
@@ -124,7 +136,12 @@ class FacebookSpider(BrowserSpider):
             await browser.close_page(response.meta)
 
     async def next_feed(self, response: Response, pages: int) -> page.FeedPage:
-        """Scroll to the bottom and read the GraphQL answer the page fetches for it."""
+        feed = page.parse_graphql(await self.scroll(response, pages))
+        self.count_malformed_objects(feed.malformed)
+        return feed
+
+    async def scroll(self, response: Response, pages: int) -> bytes:
+        """Scroll to the bottom and read the ``pages``-th GraphQL answer the page fetches for it."""
         live = response.meta["playwright_page"]
         await live.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         timeout = self.settings.getfloat("ECOMWATCH_BROWSER_CAPTURE_TIMEOUT", 15.0)
@@ -133,7 +150,15 @@ class FacebookSpider(BrowserSpider):
             raise PageError(f"no GraphQL answer within {timeout:.0f}s of scrolling")
         if captured.status != 200:
             raise PageError(f"GraphQL answered HTTP {captured.status}")
-        return page.parse_graphql(captured.body)
+        return captured.body
+
+    def count_malformed_objects(self, malformed: int) -> None:
+        if malformed:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("ecomwatch/pages/malformed_objects", malformed)
+            self.logger.warning(
+                "facebook: %d malformed object(s) in a GraphQL answer; the rest kept", malformed
+            )
 
     def listings(self, feed: page.FeedPage) -> list[dict[str, Any]]:
         stats = self.crawler.stats
@@ -163,9 +188,51 @@ class FacebookSpider(BrowserSpider):
             await browser.close_page(response.meta)
         self.blocks_in_a_row = 0
         stats.inc_value("ecomwatch/pages/group")
+        for post in self.new_posts(posts):
+            yield post
+
+    def new_posts(self, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        stats = self.crawler.stats
+        assert stats is not None
+        fresh = []
         for post in posts:
+            if post["external_id"] in self.seen:
+                stats.inc_value("ecomwatch/items/duplicate")
+                continue
             if post["price"] is None:
                 stats.inc_value("ecomwatch/posts/no_price")  # "giá ib": the listing is kept, without a price
-            if post["external_id"] not in self.seen:
-                self.seen.add(post["external_id"])
+            self.seen.add(post["external_id"])
+            fresh.append(post)
+        return fresh
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """A public Page: the rendered posts, then one streamed GraphQL answer per scroll (``max_pages``)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        usable = await self.check(response)
+        if usable is not True:
+            if usable:
+                yield usable
+            return
+        try:
+            posts = page.parse_posts(response.body, url=response.url)
+            stats.inc_value("ecomwatch/pages/page")
+            self.blocks_in_a_row = 0
+            for post in self.new_posts(posts):
                 yield post
+            more, pages = page.has_more_posts(response.body), 1
+            while more and pages < self.max_pages:
+                timeline = page.parse_timeline(await self.scroll(response, pages))
+                pages += 1
+                stats.inc_value("ecomwatch/pages/page")
+                self.count_malformed_objects(timeline.malformed)
+                for post in self.new_posts(timeline.posts):
+                    yield post
+                more = timeline.has_next_page
+        except Blocked as block:
+            self.count_block(block.kind, response, str(block))  # mid-scroll: keep what was read, stop here
+        except PageError as error:
+            stats.inc_value("ecomwatch/pages/malformed")
+            self.logger.warning("facebook: stopped scrolling %s: %s", response.url, error)
+        finally:
+            await browser.close_page(response.meta)

@@ -21,7 +21,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.pages import lazada as page
-from spiders.base import EcomwatchSpider, split_arg
+from spiders.base import EcomwatchSpider, SearchArgs, int_arg, json_api_settings
 
 SITE_URL = "https://www.lazada.vn"
 SORTS = ("popularity", "priceasc", "pricedesc")
@@ -38,12 +38,7 @@ class LazadaSpider(EcomwatchSpider):
         "sort",
         "details",
     )
-    custom_settings: ClassVar[dict[str, Any]] = {
-        "DEFAULT_REQUEST_HEADERS": {
-            "Accept": "application/json, text/plain, */*",
-            "Accept-Language": "vi-VN,vi",
-        },
-    }
+    custom_settings: ClassVar[dict[str, Any]] = json_api_settings()
 
     def __init__(
         self,
@@ -51,22 +46,18 @@ class LazadaSpider(EcomwatchSpider):
         query: str | list[str] | None = None,
         category: str | list[str] | None = None,
         max_pages: int | str = 5,
-        sort: str = "popularity",
+        sort: str | None = None,
         details: bool | str = True,
         max_blocks: int | str = 10,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.query = split_arg(query)
-        self.category = [c.strip("/") for c in split_arg(category)]
-        if not self.query and not self.category:
-            raise ValueError("lazada: give at least one query (-a query=…) or category slug (-a category=…)")
-        self.max_pages = int(max_pages)
-        if sort not in SORTS:
-            raise ValueError(f"lazada: sort must be one of {', '.join(SORTS)}, got {sort!r}")
-        self.sort = sort
-        self.details = str(details).lower() not in {"0", "false", "no"}
-        self.max_blocks = int(max_blocks)
+        search = SearchArgs.parse(self.name, query=query, category=category, max_pages=max_pages, sort=sort,
+                                  details=details, sorts=SORTS, category_what="category slug")  # fmt: skip
+        self.query, self.max_pages = search.query, search.max_pages
+        self.category = [c.strip("/") for c in search.category]
+        self.sort, self.details = search.sort, search.details
+        self.max_blocks = int_arg(self.name, "max_blocks", max_blocks, minimum=0)
         self.seen: set[str] = set()
 
     def headers(self) -> dict[str, str]:

@@ -21,7 +21,7 @@ from scrapy.http import Response
 
 from crawler.pages import PageError
 from crawler.pages import sendo as page
-from spiders.base import EcomwatchSpider, split_arg
+from spiders.base import EcomwatchSpider, SearchArgs, json_api_settings
 
 SITE_URL = "https://www.sendo.vn"
 API_URL = "https://searchlist-api.sendo.vn"
@@ -40,12 +40,7 @@ class SendoSpider(EcomwatchSpider):
         "sort",
         "details",
     )
-    custom_settings: ClassVar[dict[str, Any]] = {
-        "DEFAULT_REQUEST_HEADERS": {
-            "Accept": "application/json, text/plain, */*",
-            "Accept-Language": "vi-VN,vi",
-        },
-    }
+    custom_settings: ClassVar[dict[str, Any]] = json_api_settings()
 
     def __init__(
         self,
@@ -53,27 +48,21 @@ class SendoSpider(EcomwatchSpider):
         api_base_url: str | None = None,
         query: str | list[str] | None = None,
         max_pages: int | str = 5,
-        sort: str = "vasup_desc",
+        sort: str | None = None,
         details: bool | str = True,
         category: str | list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if category:
-            raise ValueError("sendo: category crawls are not supported; search with -a query=… instead")
-        self.query = split_arg(query)
-        if not self.query:
-            raise ValueError("sendo: give at least one query (-a query=…; several separated by |)")
+        search = SearchArgs.parse(self.name, query=query, category=category, max_pages=max_pages, sort=sort,
+                                  details=details, sorts=SORTS, category_what=None)  # fmt: skip
+        self.query, self.max_pages = search.query, search.max_pages
+        self.sort, self.details = search.sort, search.details
         if api_base_url is None:
             api_base_url = API_URL if self.base_url == SITE_URL else self.base_url
         self.api_base_url = api_base_url.rstrip("/")
         if not self.api_base_url.startswith(("http://", "https://")):
             raise ValueError(f"sendo: api_base_url must be an http(s) URL, got {self.api_base_url!r}")
-        self.max_pages = int(max_pages)
-        if sort not in SORTS:
-            raise ValueError(f"sendo: sort must be one of {', '.join(SORTS)}, got {sort!r}")
-        self.sort = sort
-        self.details = str(details).lower() not in {"0", "false", "no"}
         self.track_id = str(uuid.uuid4())
         self.seen: set[str] = set()
 

@@ -28,7 +28,7 @@ from scrapy.http import Response
 from crawler import browser
 from crawler.pages import Blocked, PageError
 from crawler.pages import shopee as page
-from spiders.base import TRANSIENT_STATUSES, BrowserSpider, Transient, split_arg
+from spiders.base import TRANSIENT_STATUSES, BrowserSpider, SearchArgs, Transient, int_arg
 
 PAGE_SIZE = 60
 SEARCH_API = r"/api/v4/search/search_items\?"
@@ -51,13 +51,12 @@ class ShopeeSpider(BrowserSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.query = split_arg(query)
-        if not self.query:
-            raise ValueError("shopee: give at least one query (-a query=…)")
-        self.max_pages = int(max_pages)
-        self.details = str(details).lower() not in {"0", "false", "no"}
+        search = SearchArgs.parse(
+            self.name, query=query, max_pages=max_pages, details=details, category_what=None
+        )
+        self.query, self.max_pages, self.details = search.query, search.max_pages, search.details
         self.context_options = browser.context_kwargs(storage_state)
-        self.max_blocks = int(max_blocks)
+        self.max_blocks = int_arg(self.name, "max_blocks", max_blocks, minimum=0)
         self.seen: set[str] = set()
 
     def search_url(self, query: str, page_no: int) -> str:

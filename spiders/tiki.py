@@ -17,7 +17,7 @@ from scrapy.http import Response
 
 from crawler.pages import PageError
 from crawler.pages import tiki as page
-from spiders.base import EcomwatchSpider, split_arg
+from spiders.base import EcomwatchSpider, SearchArgs, int_arg, json_api_settings
 
 SORTS = ("top_seller", "default", "newest", "price,asc", "price,desc")
 
@@ -33,12 +33,7 @@ class TikiSpider(EcomwatchSpider):
         "sort",
         "details",
     )
-    custom_settings: ClassVar[dict[str, Any]] = {
-        "DEFAULT_REQUEST_HEADERS": {
-            "Accept": "application/json, text/plain, */*",
-            "Accept-Language": "vi-VN,vi",
-        },
-    }
+    custom_settings: ClassVar[dict[str, Any]] = json_api_settings()
 
     def __init__(
         self,
@@ -46,23 +41,18 @@ class TikiSpider(EcomwatchSpider):
         query: str | list[str] | None = None,
         category: str | list[str] | None = None,
         max_pages: int | str = 5,
-        sort: str = "top_seller",
+        sort: str | None = None,
         details: bool | str = True,
         guest_token: str | None = None,
         limit: int | str = 40,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.query = split_arg(query)
-        self.category = split_arg(category)
-        if not self.query and not self.category:
-            raise ValueError("tiki: give at least one query (-a query=…) or category id (-a category=…)")
-        self.max_pages = int(max_pages)
-        if sort not in SORTS:
-            raise ValueError(f"tiki: sort must be one of {', '.join(SORTS)}, got {sort!r}")
-        self.sort = sort
-        self.details = str(details).lower() not in {"0", "false", "no"}
-        self.limit = int(limit)
+        search = SearchArgs.parse(self.name, query=query, category=category, max_pages=max_pages, sort=sort,
+                                  details=details, sorts=SORTS)  # fmt: skip
+        self.query, self.category, self.max_pages = search.query, search.category, search.max_pages
+        self.sort, self.details = search.sort, search.details
+        self.limit = int_arg(self.name, "limit", limit)
         # Tiki's web app sends a 32-character guest token; any well-formed value is accepted.
         self.guest_token = guest_token or secrets.token_hex(16)
 

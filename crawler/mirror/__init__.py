@@ -2,7 +2,8 @@
 
 Run it with ``python -m crawler.mirror`` (prints ``MIRROR_URL=http://127.0.0.1:PORT``), or in-process
 with :func:`start_mirror`, or as a subprocess with :func:`spawn_mirror_subprocess`. See
-``crawler/mirror/data/README.md`` for the catalogue and the control API.
+``crawler/mirror/README.md`` for what each source serves, its quirks and faults, and
+``crawler/mirror/data/README.md`` for the catalogue.
 """
 
 from __future__ import annotations

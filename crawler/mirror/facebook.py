@@ -1,4 +1,4 @@
-"""Facebook in the mirror: Marketplace search and group posts, behind a login wall (marketplaces.md §6).
+"""Facebook in the mirror: Marketplace search, group posts and public Pages, behind a login wall (§6).
 
   GET  /marketplace/{city}/search/?query=KW   HTML; page 1 of the feed is embedded as
        ``<script type="application/json">`` ``require[0][3][0].__bbox.require[0][3][1].__bbox.result``; the
@@ -6,6 +6,8 @@
        the next page each time the page is scrolled to the bottom, and appends the listings.
   POST /api/graphql/                          ``{"data":{"marketplace_search":{"feed_units":{edges, page_info}}}}``
   GET  /groups/{id}/                          group posts (``<div role="article">``) with free-text prices
+  GET  /{page}/ + POST /api/graphql/          a public Page's posts, rendered by JS, streamed on scroll
+                                              (see :mod:`crawler.mirror.facebook_pages`)
 Every page and GraphQL call needs the logged-in cookies ``c_user`` and ``xs`` (an operator's storage state);
 without them, or with the ``login_wall`` fault, the login wall is served (HTTP 200).
 """
@@ -17,6 +19,7 @@ import re
 from html import escape
 from typing import Any
 
+from crawler.mirror import facebook_pages as pages
 from crawler.mirror.catalogue import Product, ProductSource
 from crawler.mirror.routes import Reply, Settings, Site, html_error
 from crawler.mirror.text import stable_hex, stable_int
@@ -169,6 +172,10 @@ def render_group(group_id: str, products: list[Product]) -> str:
 def route(source: ProductSource, settings: Settings, path: str, params: dict[str, str]) -> Reply:
     if path == JS_PATH:
         return Reply(200, "script", text=FB_JS, content_type="application/javascript; charset=utf-8")
+    if path == pages.PAGE_JS_PATH:
+        return Reply(200, "script", text=pages.PAGE_JS, content_type="application/javascript; charset=utf-8")
+    if path == "/api/graphql/" and params.get("doc_id") == pages.PAGE_DOC_ID:
+        return page_graphql(source, params)
     if path == "/api/graphql/":
         if params.get("doc_id") != DOC_ID:
             return Reply(200, "graphql", {"errors": [{"message": "PersistedQueryNotFound", "code": 1675030}]})
@@ -188,13 +195,37 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
             stable_int("fbgrp", group, modulo=300), POSTS_PER_GROUP
         )
         return Reply(200, "group_page", text=render_group(group, products), content_type=_HTML)
+    if pages.is_page(path):
+        slug = path.strip("/")
+        return Reply(
+            200, "page", pages.page_model(source, slug), content_type=_HTML, render=pages.render_page
+        )
     if path.startswith("/static/"):
         return Reply(200, "static", text="", content_type="application/octet-stream")
     return html_error(404, "not_found")
 
 
+def page_graphql(source: ProductSource, params: dict[str, str]) -> Reply:
+    """A Page timeline answer: a ``for (;;);`` stream of JSON objects (text/html, like the real one)."""
+    try:
+        variables = json.loads(params.get("variables") or "{}")
+        slug = str(variables["id"])
+    except (ValueError, KeyError, TypeError):
+        return Reply(200, "graphql", {"errors": [{"message": "Invalid variables", "code": 1675012}]})
+    if not pages.is_page("/" + slug):
+        return Reply(200, "graphql", {"errors": [{"message": "Page not found", "code": 1675004}]})
+    objects = pages.timeline_stream(source, slug, variables.get("cursor"))
+    return Reply(200, "page_graphql", objects, content_type=_HTML, render=pages.render_stream)
+
+
 def is_api(path: str) -> bool:
-    return path == "/api/graphql/" or bool(_SEARCH.match(path) or _GROUP.match(path))
+    return path == "/api/graphql/" or bool(_SEARCH.match(path) or _GROUP.match(path)) or pages.is_page(path)
+
+
+def inject_bad_items(reply: Reply) -> None:
+    """``bad_items``: a Page timeline answer's first streamed edge arrives cut in half."""
+    if reply.kind == "page_graphql":
+        pages.cut_first_streamed(reply.payload)
 
 
 def guard(raw_path: str, headers: Any) -> Reply | None:
@@ -230,7 +261,7 @@ SITE = Site(
     is_api=is_api,
     failure=failure,
     apply_drift=_nothing,
-    inject_bad_items=_nothing,
+    inject_bad_items=inject_bad_items,
     drifts=(),
     index_html=LOGIN_WALL_HTML,
     robots_txt="User-agent: *\nDisallow: /\n",

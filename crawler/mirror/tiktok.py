@@ -1,7 +1,11 @@
 """TikTok Shop in the mirror: product pages with ``__MODERN_ROUTER_DATA__`` and seller pages (marketplaces.md §5).
 
   GET /view/product/{id}                     product page; the JSON is embedded in the HTML like the real one
-  GET /shop/store/{slug}/{seller_id}?page=N  seller page: links to the seller's product pages, 30 a page
+  GET /shop/store/{slug}/{seller_id}?page=N  seller page: links to the seller's product pages, 30 a page, and
+                                             the same products as cards in §5's search-result shape, embedded as
+                                             ``__MODERN_ROUTER_DATA__`` ``loaderData[STORE_ROUTE_KEY].initialData.products``
+TikTok's keyword search needs its signed app API (§5), so the mirror has none: a spider searches a seller's
+cards instead. Every page above is fault-eligible (the captcha included).
 Faults: ``captcha`` serves the "Verify to continue" slider page (HTTP 200) instead; ``fail_429``/``fail_500``,
 ``slow_ms``, ``truncate`` (half a page: the JSON script is cut), ``drift=rename_name`` (``product_name``).
 """
@@ -19,6 +23,7 @@ from crawler.mirror.text import slugify, stable_hex, stable_int
 
 SELLER_PAGE_SIZE = 30
 ROUTE_KEY = "(view)/product/(product_id)/page"
+STORE_ROUTE_KEY = "shop/store/(slug)/(seller_id)/page"
 _PRODUCT = re.compile(r"^/view/product/(?P<id>\d+)$")
 _STORE = re.compile(r"^/shop/store/(?P<slug>[^/]+)/(?P<seller>\d+)$")
 _HTML = "text/html; charset=utf-8"
@@ -75,6 +80,24 @@ def product_info(product: Product) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def card(product: Product) -> dict[str, Any]:
+    """A product as a search-result card (marketplaces.md §5, from a TS client type)."""
+    pid = str(product_id(product))
+    seller_id = seller_path(product).rsplit("/", 1)[1]
+    image = f"tos-alisg-i-aphluv4xwc-sg/{stable_hex('tti', product.id, 0)}"
+    return {
+        "product_id": pid, "title": product.name,
+        "image": {"url_list": [f"https://p16-oec-va.ibyteimg.com/{image}~tplv.jpeg"], "uri": image},
+        "product_price_info": {"sale_price_decimal": str(product.price), "currency_symbol": "₫", "currency_name": "VND"},
+        "rate_info": {"score": round(product.rating, 1), "review_count": str(product.reviews)},
+        "sold_info": {"sold_count": product.sold},
+        "seller_info": {"seller_id": seller_id, "shop_name": product.seller_name,
+                        "shop_logo": {"url_list": [f"https://p16-oec-va.ibyteimg.com/{stable_hex('tts', product.seller_id)}.jpeg"]}},
+        "seo_url": {"canonical_url": f"https://www.tiktok.com/view/product/{pid}",
+                    "pdp_url": f"https://shop.tiktok.com/view/product/{pid}?region=VN&locale=vi-VN"},
+    }  # fmt: skip
+
+
 def router_data(product: Product) -> dict[str, Any]:
     return {
         "loaderData": {
@@ -127,7 +150,13 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
         )
         more = page * SELLER_PAGE_SIZE < results.total
         nav = f'<a rel="next" href="{path}?page={page + 1}">Xem thêm</a>' if more else ""
-        text = f'<!DOCTYPE html><html lang="vi-VN"><body><div class="store">{links}</div>{nav}</body></html>'
+        data = {"loaderData": {"layout": {"region": "VN"},
+                               STORE_ROUTE_KEY: {"initialData": {"products": [card(p) for p in products],
+                                                                 "has_more": more}}}}  # fmt: skip
+        text = (
+            f'<!DOCTYPE html><html lang="vi-VN"><body><div class="store">{links}</div>{nav}'
+            f'<script id="__MODERN_ROUTER_DATA__" type="application/json">{_script_json(data)}</script></body></html>'
+        )
         return Reply(200, "seller_page", text=text, content_type=_HTML)
     return html_error(404, "not_found")
 

@@ -1,5 +1,14 @@
 """Facebook (marketplaces.md §6): Marketplace feed units (embedded ``__bbox`` JSON or a GraphQL answer),
-group/page posts with prices written freely ("1tr2", "350k", "1.200.000đ", "giá ib"), and the login wall.
+group and public Page posts with prices written freely ("1tr2", "350k", "1.200.000đ", "giá ib"), and the
+login wall.
+
+A ``/api/graphql/`` answer is a *stream*: several JSON objects separated by newlines, sometimes prefixed
+with ``for (;;);`` (§6). :func:`graphql_objects` reads every object; a malformed one is counted and the
+rest kept. A Page's further posts arrive that way: the first object carries
+``data.node.timeline_feed_units`` (edges of post nodes, ``page_info``), later ones are streamed
+``{"label": "…$stream$…", "path": […], "data": {"node": post}}`` edges. A post node has the keys of
+facebook-scraper's post dict (``post_id, text, time, timestamp, images, likes, comments, shares,
+post_url, username, user_url``); the timeline wrapper is this project's assumption, not a saved response.
 """
 
 from __future__ import annotations
@@ -44,18 +53,52 @@ class FeedPage:
     edges: list[dict[str, Any]] = field(default_factory=list)
     has_next_page: bool = False
     end_cursor: str | None = None
+    malformed: int = 0  # objects of a streamed GraphQL answer that could not be read (the rest were kept)
+
+
+_FOR_LOOP = re.compile(r"^\s*for\s*\(\s*;\s*;\s*\)\s*;")
+
+
+def graphql_objects(body: bytes | str, *, what: str = "facebook graphql") -> tuple[list[Any], int]:
+    """Every JSON object of a GraphQL answer (newline-separated, maybe after ``for (;;);``) and how many
+    were malformed. Raises PageError when none could be read."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = _FOR_LOOP.sub("", text, count=1)
+    decoder = json.JSONDecoder()
+    objects: list[Any] = []
+    malformed = 0
+    for line in text.split("\n"):
+        pos, line = 0, line.strip()
+        while pos < len(line):  # objects may also follow each other on one line
+            try:
+                value, end = decoder.raw_decode(line, pos)
+            except json.JSONDecodeError:
+                malformed += 1
+                break  # the rest of this line is lost; the next line starts a new object
+            objects.append(value)
+            pos = end
+            while pos < len(line) and line[pos].isspace():
+                pos += 1
+    if not objects:
+        raise PageError(f"{what}: no readable JSON object ({malformed} malformed) in {len(text)} chars")
+    return objects, malformed
+
+
+def _raise_errors(result: Any, what: str) -> None:
+    """A GraphQL ``errors`` answer: the login wall is a block, anything else a page error."""
+    errors = result.get("errors") if isinstance(result, dict) else None
+    if errors:
+        message = str(errors[0].get("message", "")) if isinstance(errors[0], dict) else str(errors[0])
+        if "log in" in message.lower():
+            raise Blocked("login_wall", f"{what}: {message}") from None
+        raise PageError(f"{what}: GraphQL error {message!r}") from None
 
 
 def _feed(result: Any, what: str) -> FeedPage:
     try:
         units = result["data"]["marketplace_search"]["feed_units"]
     except (KeyError, TypeError):
-        errors = result.get("errors") if isinstance(result, dict) else None
-        if errors:
-            message = str(errors[0].get("message", "")) if isinstance(errors[0], dict) else str(errors[0])
-            if "log in" in message.lower():
-                raise Blocked("login_wall", f"{what}: {message}") from None
-            raise PageError(f"{what}: GraphQL error {message!r}") from None
+        _raise_errors(result, what)
         raise PageError(f"{what}: no data.marketplace_search.feed_units") from None
     info = units.get("page_info") or {}
     edges = [
@@ -69,10 +112,23 @@ def _feed(result: Any, what: str) -> FeedPage:
 
 
 def parse_graphql(body: bytes | str) -> FeedPage:
-    """A ``/api/graphql/`` answer; several JSON objects may come separated by newlines (the first counts)."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    first = text.strip().split("\n", 1)[0] if text.strip().startswith("{") and "\n{" in text else text
-    return _feed(load_json(first, what="facebook graphql"), "facebook graphql")
+    """A Marketplace ``/api/graphql/`` answer: the feed units of every object in the stream, in order."""
+    objects, malformed = graphql_objects(body)
+    feeds = [o for o in objects if _has_feed(o)]
+    if not feeds:
+        return _feed(objects[0], "facebook graphql")  # raises: login wall, GraphQL error, or drifted
+    page = FeedPage(malformed=malformed)
+    for obj in feeds:
+        part = _feed(obj, "facebook graphql")
+        page.edges.extend(part.edges)
+        page.has_next_page, page.end_cursor = part.has_next_page, part.end_cursor
+    return page
+
+
+def _has_feed(obj: Any) -> bool:
+    return isinstance(obj, dict) and isinstance(
+        ((obj.get("data") or {}).get("marketplace_search") or {}).get("feed_units"), dict
+    )
 
 
 def parse_search_page(body: bytes | str, *, url: str = "") -> FeedPage:
@@ -91,6 +147,22 @@ def parse_search_page(body: bytes | str, *, url: str = "") -> FeedPage:
             ) from None
         return _feed(result, "facebook search page")
     raise PageError(f"facebook search page: no embedded marketplace_search JSON on {url}")
+
+
+def has_more_posts(body: bytes | str) -> bool:
+    """Whether a Page's embedded timeline (``…__bbox.result.data.node.timeline_feed_units``) says more
+    posts follow (then scrolling fetches them)."""
+    html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    for match in _JSON_SCRIPT.finditer(html):
+        if "timeline_feed_units" not in match["json"]:
+            continue
+        blob = load_json(match["json"], what="facebook embedded JSON")
+        try:
+            result = blob["require"][0][3][0]["__bbox"]["require"][0][3][1]["__bbox"]["result"]
+            return bool(result["data"]["node"]["timeline_feed_units"]["page_info"]["has_next_page"])
+        except (KeyError, IndexError, TypeError):
+            raise PageError("facebook page: unexpected nesting of the embedded timeline JSON") from None
+    return False
 
 
 def _amount(price: dict[str, Any]) -> int | None:
@@ -147,6 +219,17 @@ def price_in_post(text: str) -> int | None:
     return parse_price_text(priced.group(0)) if priced else None
 
 
+def _post(post_id: str, text: str, url: str, author: str | None, crawled_at: datetime | None,
+          raw: dict[str, Any], images: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """A post as a listing: priced from its free text; phone/Zalo stay in the description (contacts)."""
+    title = text.split(".", 1)[0].strip() or text[:120]
+    return {
+        "source": SOURCE, "external_id": f"post:{post_id}", "url": url, "title": title, "description": text,
+        "price": price_in_post(text), "currency": "VND", "shop_name": author, "images": images or [],
+        "crawled_at": crawled_at or datetime.now(UTC), "raw": raw,
+    }  # fmt: skip
+
+
 def parse_posts(body: bytes | str, *, url: str, crawled_at: datetime | None = None) -> list[dict[str, Any]]:
     """Posts of a group or page (``<div role="article">``), as listings priced from their free text."""
     html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -158,15 +241,58 @@ def parse_posts(body: bytes | str, *, url: str, crawled_at: datetime | None = No
         text = html_to_text(message["text"]) if message else html_to_text(chunk)
         author = _AUTHOR.search(chunk)
         link = _PERMALINK.search(chunk)
-        title = text.split(".", 1)[0].strip() or text[:120]
-        posts.append({
-            "source": SOURCE, "external_id": f"post:{match['id']}",
-            "url": urljoin(SITE_URL, link["href"]) if link else url,
-            "title": title, "description": text, "price": price_in_post(text), "currency": "VND",
-            "shop_name": html_to_text(author["name"]) if author else None,
-            "crawled_at": crawled_at or datetime.now(UTC), "raw": {"post_id": match["id"], "text": text},
-        })  # fmt: skip
+        posts.append(_post(match["id"], text, urljoin(SITE_URL, link["href"]) if link else url,
+                           html_to_text(author["name"]) if author else None, crawled_at,
+                           {"post_id": match["id"], "text": text}))  # fmt: skip
     return posts
+
+
+@dataclass(slots=True)
+class TimelinePage:
+    """Posts of a Page that one scroll's GraphQL answer streamed in."""
+
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    has_next_page: bool = False
+    end_cursor: str | None = None
+    malformed: int = 0
+
+
+def parse_timeline(body: bytes | str, *, crawled_at: datetime | None = None) -> TimelinePage:
+    """A Page timeline ``/api/graphql/`` answer: the first object's edges plus every streamed edge."""
+    objects, malformed = graphql_objects(body, what="facebook page timeline")
+    page = TimelinePage(malformed=malformed)
+    nodes: list[Any] = []
+    found = False
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        data = obj.get("data") or {}
+        units = (data.get("node") or {}).get("timeline_feed_units") if isinstance(data, dict) else None
+        if isinstance(units, dict):
+            found = True
+            nodes.extend(e.get("node") for e in units.get("edges") or [] if isinstance(e, dict))
+            info = units.get("page_info") or {}
+            page.has_next_page, page.end_cursor = bool(info.get("has_next_page")), info.get("end_cursor")
+        elif "label" in obj and isinstance(data, dict) and isinstance(data.get("node"), dict):
+            nodes.append(data["node"])  # a streamed edge
+    if not found:
+        for obj in objects:
+            _raise_errors(obj, "facebook page timeline")
+        raise PageError("facebook page timeline: no data.node.timeline_feed_units in the answer")
+    for node in nodes:
+        if isinstance(node, dict) and node.get("post_id") and isinstance(node.get("text"), str):
+            page.posts.append(listing_from_post(node, crawled_at=crawled_at))
+        else:
+            page.malformed += 1
+    return page
+
+
+def listing_from_post(post: dict[str, Any], *, crawled_at: datetime | None = None) -> dict[str, Any]:
+    """A post dict in facebook-scraper's keys (``post_id, text, post_url, username, images`` …)."""
+    post_id = str(post["post_id"])
+    url = urljoin(SITE_URL, str(post.get("post_url") or f"/{post_id}"))
+    images = [str(i) for i in post.get("images") or [] if i]
+    return _post(post_id, html_to_text(post["text"]), url, post.get("username"), crawled_at, post, images)
 
 
 def dumps(value: Any) -> str:

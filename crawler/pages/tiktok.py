@@ -1,6 +1,11 @@
 """TikTok Shop public pages (marketplaces.md §5): product pages embed ``__MODERN_ROUTER_DATA__`` JSON,
 seller pages link to product pages; the "Verify to continue" slider page raises :class:`Blocked`.
 
+A seller page may also embed its product cards (``loaderData.<route>.initialData.products``) in the
+shape §5 gives for a search-result product (``product_id, title, image, product_price_info, rate_info,
+sold_info, seller_info, seo_url``); :func:`listing_from_card` reads one. Where the cards sit in the page
+is this project's assumption (the mirror's), not a saved response.
+
 ``desc_detail`` is a JSON *string* inside the JSON (a list of ``{"type": "text"|"image", …}`` parts).
 Prices are strings such as ``"175.000"``; they are read with :func:`crawler.normalize.parse_price_text`.
 """
@@ -11,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urljoin
 
@@ -127,6 +133,7 @@ def listing_from_product(
 class SellerPage:
     product_urls: list[str] = field(default_factory=list)
     next_url: str | None = None
+    cards: list[dict[str, Any]] = field(default_factory=list)  # search-result product shapes, when embedded
 
 
 def parse_seller(body: bytes | str, *, url: str) -> SellerPage:
@@ -138,4 +145,52 @@ def parse_seller(body: bytes | str, *, url: str) -> SellerPage:
         seen.setdefault(match["id"], urljoin(url, match["href"]))
     nxt = _NEXT_LINK.search(html)
     href = (nxt["href"] or nxt["href2"]) if nxt else None
-    return SellerPage(product_urls=list(seen.values()), next_url=urljoin(url, href) if href else None)
+    return SellerPage(
+        product_urls=list(seen.values()), next_url=urljoin(url, href) if href else None, cards=_cards(html)
+    )
+
+
+def _cards(html: str) -> list[dict[str, Any]]:
+    match = _ROUTER_DATA.search(html)
+    if match is None:
+        return []
+    data = load_json(match["json"], what="tiktok seller __MODERN_ROUTER_DATA__")
+    loader = data.get("loaderData") if isinstance(data, dict) else None
+    for route in (loader or {}).values():
+        initial = (route or {}).get("initialData") if isinstance(route, dict) else None
+        products = initial.get("products") if isinstance(initial, dict) else None
+        if isinstance(products, list):
+            return [p for p in products if isinstance(p, dict) and p.get("product_id") and p.get("title")]
+    return []
+
+
+def _decimal(value: Any) -> int | None:
+    """``sale_price_decimal`` "129000" / "129000.00" → 129000 (a formatted "129.000" also works)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(Decimal(str(value)))
+    except InvalidOperation:
+        return parse_price_text(str(value))
+
+
+def listing_from_card(card: dict[str, Any], *, crawled_at: datetime | None = None) -> dict[str, Any]:
+    """A search-result product card (marketplaces.md §5) as a listing (no description: that is on the
+    product page)."""
+    price = card.get("product_price_info") or {}
+    seller = card.get("seller_info") or {}
+    image = card.get("image") or {}
+    rate = card.get("rate_info") or {}
+    product_id = str(card["product_id"])
+    listing: dict[str, Any] = {
+        "source": SOURCE, "external_id": product_id, "url": f"{SITE_URL}/view/product/{product_id}",
+        "title": card.get("title"), "description": "", "price": _decimal(price.get("sale_price_decimal")),
+        "currency": price.get("currency_name") or "VND", "shop_name": seller.get("shop_name"),
+        "sold_count": (card.get("sold_info") or {}).get("sold_count"),
+        "rating": rate.get("score") if isinstance(rate.get("score"), int | float) else None,
+        "images": list(image.get("url_list") or [])[:1], "crawled_at": crawled_at or datetime.now(UTC), "raw": card,
+    }  # fmt: skip
+    if seller.get("seller_id"):
+        listing["seller"] = {"source": SOURCE, "external_id": str(seller["seller_id"]),
+                             "name": seller.get("shop_name")}  # fmt: skip
+    return listing

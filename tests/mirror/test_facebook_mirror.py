@@ -63,3 +63,30 @@ def test_group_posts_and_the_login_wall_fault() -> None:
         mirror.control(login_wall=1)
         with pytest.raises(Blocked):
             facebook.parse_posts(fetch(mirror.url + "/groups/42/", headers=LOGGED_IN).body, url=mirror.url)
+
+
+def page_graphql(mirror: MirrorHandle, cursor: str | None) -> bytes:
+    from crawler.mirror.facebook_pages import PAGE_DOC_ID
+
+    form = urllib.parse.urlencode(
+        {"doc_id": PAGE_DOC_ID, "variables": json.dumps({"count": 10, "cursor": cursor, "id": "shopmebong"})}
+    ).encode()
+    request = urllib.request.Request(mirror.url + "/api/graphql/", data=form, headers=LOGGED_IN)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.read()
+
+
+def test_page_timeline_embedded_then_streamed() -> None:
+    with start_mirror(source="facebook") as mirror:
+        assert facebook.login_wall(fetch(mirror.url + "/shopmebong/").body.decode())
+        html = fetch(mirror.url + "/shopmebong/", headers=LOGGED_IN).body
+        assert b"/static/fb-page.js" in html and facebook.has_more_posts(html)
+        assert fetch(mirror.url + "/static/fb-page.js").status == 200
+        body = page_graphql(mirror, "10")
+        assert body.startswith(b"for (;;);") and body.count(b"\n") == 6  # 1 + 5 streamed edges + is_final
+        timeline = facebook.parse_timeline(body)
+        assert (len(timeline.posts), timeline.end_cursor, timeline.malformed) == (10, "20", 0)
+        assert facebook.parse_timeline(page_graphql(mirror, "20")).has_next_page is False
+        mirror.control(bad_items=True)
+        broken = facebook.parse_timeline(page_graphql(mirror, "10"))
+        assert (len(broken.posts), broken.malformed) == (9, 1)

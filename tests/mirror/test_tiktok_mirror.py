@@ -55,3 +55,17 @@ def test_faults() -> None:
         assert fetch(mirror.url + "/view/product/1").status == 404
         mirror.control(fail_429=1)
         assert fetch(mirror.url + a_seller()).status == 429
+
+
+def test_seller_pages_embed_search_result_cards(mirror: MirrorHandle) -> None:
+    """The cards (marketplaces.md §5 search-result shape) list the same products as the links."""
+    url = mirror.url + a_seller()
+    page = tiktok.parse_seller(fetch(url).body, url=url)
+    assert [c["product_id"] for c in page.cards] == [u.rsplit("/", 1)[1] for u in page.product_urls]
+    card = page.cards[0]
+    assert set(card) == {"product_id", "title", "image", "product_price_info", "rate_info", "sold_info",
+                         "seller_info", "seo_url"}  # fmt: skip
+    assert card["product_price_info"]["sale_price_decimal"].isdigit()
+    mirror.control(captcha=1)
+    with pytest.raises(Blocked):
+        tiktok.parse_seller(fetch(url).body, url=url)

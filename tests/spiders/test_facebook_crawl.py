@@ -50,3 +50,30 @@ def test_without_a_logged_in_state_nothing_is_stored(mirror: MirrorHandle, sqlit
     )
     assert stats["ecomwatch/blocks/login_wall"] == 2 and stats["ecomwatch/blocks/circuit_open"] == 1
     assert db_counts(sqlite_url)["listings"] == 0
+
+
+def test_page_posts_rendered_then_streamed_on_scroll(
+    mirror: MirrorHandle, sqlite_url: str, state: str
+) -> None:
+    """A shop's Page: 10 posts rendered by JS, then two scrolls whose streamed GraphQL answers each carry
+    one malformed object (``bad_items``): counted, the other posts kept."""
+    mirror.control(login_wall=1, bad_items=True)
+    [stats] = crawl(sqlite_url, "facebook", "--base-url", mirror.url, "--max-pages", "3",
+                    "--arg", f"storage_state={state}", "--arg", "page=shopmebong")  # fmt: skip
+    assert stats["ecomwatch/blocks/login_wall"] == 1 and stats["ecomwatch/pages/page"] == 3
+    assert mirror.stats()["requests"]["page_graphql"] == 2
+    assert stats["ecomwatch/pages/malformed_objects"] == 2
+    counts = db_counts(sqlite_url)
+    assert counts["listings"] == 10 + 9 + 9 == stats["item_scraped_count"]
+    assert all(i.startswith("post:") for i in counts["ids"])
+
+
+def test_arguments() -> None:
+    from spiders.facebook import FacebookSpider
+
+    spider = FacebookSpider(page="https://www.facebook.com/shopmebong/|other.page", max_pages="2")
+    assert (spider.pages, spider.max_pages) == (["shopmebong", "other.page"], 2)
+    with pytest.raises(ValueError, match="a Page"):
+        FacebookSpider()
+    with pytest.raises(ValueError, match="max_pages must be a whole number"):
+        FacebookSpider(page="x", max_pages="abc")

@@ -9,6 +9,7 @@ import pytest
 from crawler.mirror import MirrorHandle, start_mirror
 from crawler.mirror.catalogue import load_catalogue
 from crawler.mirror.tiktok import product_id, seller_path
+from crawler.normalize import fold
 from tests.spiders.crawl_helpers import crawl, db_counts
 
 
@@ -47,6 +48,39 @@ def test_a_product_id_and_the_circuit_breaker(mirror: MirrorHandle, sqlite_url: 
     assert stats["ecomwatch/blocks/circuit_open"] == 1
 
 
+def matching(seller_id: int, query: str) -> set[str]:
+    """The seller's products whose title has every word of the query (diacritics ignored)."""
+    words = fold(query).split()
+    products = load_catalogue().query(seller_id=seller_id).page(0, 1000)
+    return {str(product_id(p)) for p in products if all(w in fold(p.name) for w in words)}
+
+
+def test_keyword_search_over_seller_cards_with_a_captcha(mirror: MirrorHandle, sqlite_url: str) -> None:
+    seller, _all = seller_and_products()
+    expected = matching(int(seller.rsplit("/", 1)[1]) - 7_494_000_000_000_000, "pod")
+    assert 0 < len(expected) < len(_all)
+    mirror.control(captcha=2)  # the seller page (the search) meets the captcha twice
+    [stats] = crawl(
+        sqlite_url, "tiktok", "--base-url", mirror.url, "--query", "pod", "--arg", f"seller={seller}"
+    )
+    assert stats["ecomwatch/blocks/captcha"] == 2 and stats["ecomwatch/search/matched"] == len(expected)
+    assert mirror.stats()["requests"]["product_page"] == len(expected)  # only the matches are fetched
+    counts = db_counts(sqlite_url)
+    assert counts["ids"] == expected and counts["runs"] == [("degraded", len(expected))]
+
+
+def test_keyword_search_without_details_keeps_the_cards(mirror: MirrorHandle, sqlite_url: str) -> None:
+    from crawler.mirror.tiktok import seller_path
+
+    product = load_catalogue().query("túi xách", None, "default").page(0, 1)[0]
+    expected = matching(product.seller_id, "tui xach")
+    [stats] = crawl(sqlite_url, "tiktok", "--base-url", mirror.url, "--query", "tui xach", "--no-details",
+                    "--arg", f"seller={seller_path(product)}")  # fmt: skip
+    assert stats["item_scraped_count"] == len(expected) > 0
+    assert mirror.stats()["requests"].get("product_page", 0) == 0
+    assert db_counts(sqlite_url)["ids"] == expected
+
+
 def test_arguments() -> None:
     from spiders.tiktok import TiktokSpider
 
@@ -56,6 +90,15 @@ def test_arguments() -> None:
         TiktokSpider()
     with pytest.raises(ValueError, match="signed app API"):
         TiktokSpider(query="son")
+    with pytest.raises(ValueError, match="max_pages must be a whole number"):
+        TiktokSpider(seller="a/1", max_pages="abc")
+    search = TiktokSpider(seller="a/1", query="Sữa bột|vape")
+    assert [search.matches(t) for t in ("SUA BOT Meiji", "Sữa tắm", "Vape pod", "")] == [
+        True,
+        False,
+        True,
+        False,
+    ]
 
 
 @pytest.mark.parametrize(

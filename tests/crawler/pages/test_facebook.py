@@ -80,3 +80,64 @@ def test_group_posts_with_free_text_prices() -> None:
 def test_page_without_the_feed() -> None:
     with pytest.raises(PageError):
         facebook.parse_search_page(b"<html><body></body></html>", url=URL)
+
+
+def test_graphql_stream_every_object_read_a_malformed_one_counted() -> None:
+    """``for (;;);`` then newline-separated objects: the feed of each is kept, the broken one counted."""
+    feed = facebook.parse_graphql(read("facebook_graphql_stream.txt"))
+    assert [e["node"]["listing"]["id"] for e in feed.edges] == ["7001", "7002"]
+    assert (feed.has_next_page, feed.end_cursor, feed.malformed) == (True, "c2", 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "objects", "malformed"),
+    [
+        (b'{"a": 1}', [{"a": 1}], 0),
+        (b'for (;;);{"a": 1}\n{"b": 2}\n', [{"a": 1}, {"b": 2}], 0),
+        (b'{"a": 1}{"b": 2}\n{"c": \n{"d": 4}', [{"a": 1}, {"b": 2}, {"d": 4}], 1),
+    ],
+)
+def test_graphql_objects(body: bytes, objects: list, malformed: int) -> None:
+    assert facebook.graphql_objects(body) == (objects, malformed)
+
+
+@pytest.mark.parametrize("body", [b"", b"for (;;);", b'{"data": {"marketplace_search"'])
+def test_graphql_with_no_readable_object(body: bytes) -> None:
+    with pytest.raises(PageError):
+        facebook.parse_graphql(body)
+
+
+def test_page_posts_rendered_with_free_text_prices_and_contacts() -> None:
+    from crawler.contacts import extract_contacts
+
+    body = read("facebook_page_posts.html")
+    posts = facebook.parse_posts(body, url="https://www.facebook.com/mebongshop/", crawled_at=CRAWLED_AT)
+    assert [(p["external_id"], p["price"], p["shop_name"], p["url"]) for p in posts] == [
+        ("post:6001", 1_200_000, "Mẹ Bống Shop", "https://www.facebook.com/mebongshop/posts/6001/"),
+        ("post:6002", None, "Mẹ Bống Shop", "https://www.facebook.com/mebongshop/posts/6002/"),  # "giá ib"
+    ]
+    assert extract_contacts(posts[0]["description"]).zalo == ["+84912345678"]
+    assert facebook.has_more_posts(body) is True
+    assert facebook.has_more_posts(read("facebook_group_posts.html")) is False
+    for post in posts:
+        Listing.model_validate(post)
+
+
+def test_page_timeline_stream() -> None:
+    timeline = facebook.parse_timeline(read("facebook_page_timeline.txt"), crawled_at=CRAWLED_AT)
+    assert [(p["external_id"], p["price"]) for p in timeline.posts] == [
+        ("post:5001", 1_200_000),  # in the first object
+        ("post:5002", None),  # streamed; "giá ib"
+        ("post:5004", 1_200_000),  # streamed after the malformed 5003
+    ]
+    assert (timeline.has_next_page, timeline.end_cursor, timeline.malformed) == (True, "AQHRx3", 1)
+    got = Listing.model_validate(timeline.posts[1])
+    assert got.model_dump(mode="json", include={"url", "title", "shop_name", "images", "description"}) == {
+        "url": "https://www.facebook.com/mebongshop/posts/5002/", "title": "Kem trộn Thái trắng da, giá ib",
+        "shop_name": "Mẹ Bống Shop", "images": ["https://scontent.xx.fbcdn.net/v/5002.jpg"],
+        "description": "Kem trộn Thái trắng da, giá ib. Hotline/Zalo: 0987.654.321.",
+    }  # fmt: skip
+    with pytest.raises(Blocked):
+        facebook.parse_timeline(read("facebook_graphql_login.json"))
+    with pytest.raises(PageError, match="timeline_feed_units"):
+        facebook.parse_timeline(b'for (;;);{"data": {}}')

@@ -72,3 +72,26 @@ def test_seller_page_links_and_next() -> None:
 @pytest.mark.parametrize(("text", "vnd"), [("129.000", 129000), ("₫1.200.000", 1200000), ("", None)])
 def test_price_strings(text: str, vnd: int | None) -> None:
     assert tiktok._price(text) == vnd
+
+
+def test_seller_page_cards_in_listing_terms() -> None:
+    """Cards in the search-result product shape of marketplaces.md §5, embedded in the seller page."""
+    page = tiktok.parse_seller(read("tiktok_seller_cards.html"), url="https://www.tiktok.com/shop/store/a/1")
+    assert [c["product_id"] for c in page.cards] == ["1729389012345678901", "1729389012345678902"]
+    assert len(page.product_urls) == 2 and page.next_url is not None
+    got = Listing.model_validate(tiktok.listing_from_card(page.cards[0], crawled_at=CRAWLED_AT))
+    assert got.model_dump(mode="json", exclude={"raw"}) == {
+        "source": "tiktok", "external_id": "1729389012345678901",
+        "url": "https://www.tiktok.com/view/product/1729389012345678901",
+        "title": "Son kem lì Romand Juicy Lasting Tint chính hãng", "description": "",
+        "price": 129000, "original_price": None, "currency": "VND", "category_path": "", "brand": None,
+        "seller": {"source": "tiktok", "external_id": "7494123456789012345", "name": "Mỹ phẩm Hàn Xách Tay",
+                   "url": None, "location": None, "is_official": None},
+        "shop_name": "Mỹ phẩm Hàn Xách Tay", "shop_location": None, "province": None,
+        "province_legacy": None, "is_abroad": False, "is_official_shop": None, "sold_count": 1234, "rating": 4.8,
+        "images": ["https://p16-oec-va.ibyteimg.com/tos-alisg-i-aphluv4xwc-sg/a1~tplv.jpeg"],
+        "attributes": {}, "contacts": {}, "crawled_at": "2026-11-27T08:00:00Z", "raw_ref": None,
+    }  # fmt: skip
+    second = tiktok.listing_from_card(page.cards[1], crawled_at=CRAWLED_AT)
+    assert (second["price"], second["images"]) == (89000, [])  # "89000.00" is a decimal, not 8.900.000
+    assert tiktok.parse_seller(read("tiktok_seller_page1.html"), url="https://www.tiktok.com/").cards == []
