@@ -124,15 +124,40 @@ def crawl(
         list[str] | None, typer.Option("--arg", "-a", help="Extra spider argument KEY=VALUE; repeatable.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the crawl's stats as JSON.")] = False,
+    tips: Annotated[
+        bool,
+        typer.Option(
+            "--tips",
+            help="With `urls`: crawl the citizens' queued tips (the public tip form); each tip is marked "
+            "crawled (its listing enters the review queue as a tip) or failed with the reason.",
+        ),
+    ] = False,
+    use_browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser",
+            help="With `urls`: open Shopee and Facebook URLs in Chromium (else they are skipped as "
+            "needs_browser); storage states via --arg shopee_state=FILE --arg facebook_state=FILE.",
+        ),
+    ] = False,
 ) -> None:
     """Crawl one source (or --all of sources.toml) into the database, judging every listing with the rules.
 
-    With --all, exits non-zero only when every source failed."""
+    `ecomwatch crawl urls --tips` crawls the queued tips. With --all, exits non-zero only when every
+    source failed."""
     from crawler.runner import project_settings, run_crawls
 
+    browser_setting = True if use_browser else None  # None: the configured default
     if all_sources:
-        _crawl_all(sources_file, as_json=as_json)
+        _crawl_all(sources_file, as_json=as_json, browser=browser_setting)
         return
+    if tips:
+        if source not in (None, "urls"):
+            err.print(
+                f"--tips crawls the tip queue with the urls spider; drop {source!r} (ecomwatch crawl urls --tips)"
+            )
+            raise typer.Exit(2)
+        source = "urls"
     if source is None:
         err.print("name a source to crawl (see `ecomwatch sources`), or use --all")
         raise typer.Exit(2)
@@ -153,8 +178,11 @@ def crawl(
         args["query"] = list(query)
     if category:
         args["category"] = list(category)
+    if tips:
+        args["tips"] = "true"
+    settings = project_settings(ECOMWATCH_STORAGE_URL=database_url(), ECOMWATCH_URLS_BROWSER=browser_setting)
     try:
-        outcomes = run_crawls([(source, args)], project_settings(ECOMWATCH_STORAGE_URL=database_url()))
+        outcomes = run_crawls([(source, args)], settings)
     except ValueError as error:  # a spider refusing its arguments says why in one line
         err.print(f"error: {error}")
         raise typer.Exit(2) from None
@@ -163,7 +191,7 @@ def crawl(
         raise typer.Exit(1)
 
 
-def _crawl_all(path: Path, *, as_json: bool) -> None:
+def _crawl_all(path: Path, *, as_json: bool, browser: bool | None = None) -> None:
     from crawler.runner import project_settings, run_crawls
     from crawler.sources import SourcesError, crawl_jobs, load_sources
 
@@ -176,7 +204,9 @@ def _crawl_all(path: Path, *, as_json: bool) -> None:
         err.print(f"{path}: no enabled sources")
         raise typer.Exit(2)
     try:
-        outcomes = run_crawls(list(jobs), project_settings(ECOMWATCH_STORAGE_URL=database_url()))
+        outcomes = run_crawls(
+            list(jobs), project_settings(ECOMWATCH_STORAGE_URL=database_url(), ECOMWATCH_URLS_BROWSER=browser)
+        )
     except ValueError as error:
         err.print(f"error: {error}")
         raise typer.Exit(2) from None

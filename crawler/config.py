@@ -37,6 +37,13 @@ class Config(BaseSettings):
     storage_batch_size: int = Field(
         default=500, description="items buffered before the store pipeline flushes"
     )
+    tips_allow_private: bool = Field(
+        default=False,
+        description="let tip URLs reach loopback/private addresses (tests against local mirrors only)",
+    )
+    urls_browser: bool = Field(
+        default=False, description="the urls spider opens Shopee/Facebook URLs in Chromium"
+    )
 
 
 @lru_cache(maxsize=1)

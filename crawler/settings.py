@@ -53,6 +53,16 @@ ECOMWATCH_STORAGE_BATCH_SIZE = _config.storage_batch_size  # items buffered per 
 ECOMWATCH_STORAGE_SPOOL_DIR = str(_config.evidence_dir / "spool")  # batches the database refused
 ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, extract)
 
+# Tips (citizens' URLs, `ecomwatch crawl urls --tips`): crawled by the urls spider, marked by this extension.
+EXTENSIONS = {"crawler.pipelines.tips.TipOutcomes": 500}  # NotConfigured unless the crawl reads tips
+ECOMWATCH_TIPS_MAX_PER_RUN = 200  # queued tips one crawl takes, oldest first
+ECOMWATCH_TIPS_MAX_URL_LENGTH = 2048  # longer tip URLs are refused (the tip form's own limit)
+ECOMWATCH_TIPS_MAX_PAGE_BYTES = 10_000_000  # a tipped web-shop page larger than this is dropped
+ECOMWATCH_TIPS_ALLOW_PRIVATE = _config.tips_allow_private  # True lets tip URLs reach 127.0.0.1/private nets
+# The urls spider opens Shopee product and Facebook post URLs in Chromium only when this is on; else
+# they are counted as skipped (ecomwatch/urls/skipped/needs_browser).
+ECOMWATCH_URLS_BROWSER = _config.urls_browser
+
 FEED_EXPORT_ENCODING = "utf-8"
 ECOMWATCH_VERSION = __version__
 LOG_FORMATTER = "crawler.logformatter.EcomwatchLogFormatter"  # names listings by source:id, no item dumps

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_SOURCES_FILE = Path("sources.toml")
 
@@ -29,6 +29,17 @@ class SourceConfig(Politeness):
     categories: list[str] = Field(default_factory=list)
     max_pages: int = Field(default=5, ge=1)
     args: dict[str, str] = Field(default_factory=dict, description="extra spider arguments")
+    tips: bool = Field(default=False, description="urls spider: crawl the queued tips of the public tip form")
+    browser: bool | None = Field(
+        default=None,
+        description="urls spider: open Shopee/Facebook URLs in Chromium (ECOMWATCH_URLS_BROWSER)",
+    )
+
+    @model_validator(mode="after")
+    def _tips_need_the_urls_spider(self) -> SourceConfig:
+        if (self.tips or self.browser is not None) and (self.spider or "") != "urls":
+            raise ValueError('tips and browser need spider = "urls"')
+        return self
 
 
 class SourcesFile(BaseModel):
@@ -70,6 +81,8 @@ def crawl_jobs(config: SourcesFile) -> list[tuple[str, dict[str, Any], dict[str,
             args["query"] = list(source.queries)
         if source.categories:
             args["category"] = list(source.categories)
+        if source.tips:
+            args["tips"] = "true"
         settings: dict[str, Any] = {
             "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency,
             "DOWNLOAD_DELAY": source.delay,
@@ -77,5 +90,7 @@ def crawl_jobs(config: SourcesFile) -> list[tuple[str, dict[str, Any], dict[str,
         }
         if source.obey_robots is not None:
             settings["ROBOTSTXT_OBEY"] = source.obey_robots
+        if source.browser is not None:
+            settings["ECOMWATCH_URLS_BROWSER"] = source.browser
         jobs.append((source.spider or name, args, settings))
     return jobs
