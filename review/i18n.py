@@ -54,6 +54,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "cat_restricted": ("Hàng hạn chế kinh doanh", "Restricted"),
     "cat_expired": ("Hàng hết hạn sử dụng", "Expired"),
     "cat_misleading": ("Thông tin sai lệch", "Misleading"),
+    "cat_tip": ("Tin báo của người dân", "Citizen's tip"),
     "sev_low": ("Thấp", "Low"),
     "sev_medium": ("Trung bình", "Medium"),
     "sev_high": ("Cao", "High"),

@@ -14,6 +14,7 @@ from crawler.items import Seller as SellerItem
 from storage import models
 from storage import repositories as repo
 from storage.db import unit_of_work
+from storage.models_review import TIP_RULE_ID
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,9 @@ def rescan(
                     for category in assessment.categories:
                         result.by_category[category] = result.by_category.get(category, 0) + 1
                 stale.extend(
-                    (row.id, rule_id) for rule_id in existing.get(row.id, {}) if rule_id not in supported
+                    (row.id, rule_id)
+                    for rule_id in existing.get(row.id, {})
+                    if rule_id not in supported and rule_id != TIP_RULE_ID
                 )
             result.listings += len(rows)
             assert result.pack_version_id is not None

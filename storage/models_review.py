@@ -89,6 +89,10 @@ class AuditLog(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
 
 
+# The flag a tipped listing gets so it reaches the queue; no rule pack produces it, so rescans leave it alone.
+TIP_RULE_ID = "tip"
+
+
 class Tip(Base):
     """A citizen's report of a suspicious listing, queued for the tips spider."""
 

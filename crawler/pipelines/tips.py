@@ -30,11 +30,11 @@ from scrapy.exceptions import NotConfigured
 from storage import repositories as repo
 from storage import review_repo, tip_crawl_repo
 from storage.db import make_engine, make_session_factory, unit_of_work
+from storage.models_review import TIP_RULE_ID
 
 logger = logging.getLogger(__name__)
 
 #: the flag a tipped listing gets, so it shows in the review queue even when no rule fires
-TIP_RULE_ID = "tip"
 TIP_CATEGORY = "tip"
 TIP_SEVERITY = "medium"
 TIP_SCORE = 0.5

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from crawler.mirror import start_mirror
 from crawler.mirror.catalogue import load_catalogue
 from crawler.mirror.tiktok import product_id
-from crawler.pipelines.tips import TIP_RULE_ID, tip_url_problem
+from crawler.pipelines.tips import tip_url_problem
 from crawler.sources import SourcesError, crawl_jobs, load_sources
 from review.app import create_app
 from storage.db import make_engine, upgrade
 from storage.models import Flag, Listing, Source
-from storage.models_review import AuditLog, Tip
+from storage.models_review import TIP_RULE_ID, AuditLog, Tip
 from tests.review.conftest import Env, csrf_of, settings_for
 from tests.review.seed import seed
 from tests.spiders.crawl_helpers import crawl, mirror_ids
