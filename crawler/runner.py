@@ -36,6 +36,11 @@ class CrawlOutcome:
         )
 
     @property
+    def idle(self) -> bool:
+        """A tips job that found no queued tip: it neither succeeded nor failed."""
+        return self.args.get("tips") in (True, "true") and not self.stats.get("ecomwatch/tips/seen")
+
+    @property
     def errors(self) -> int:
         s = self.stats
         return int(

@@ -55,3 +55,15 @@ def test_every_source_failing_exits_non_zero(tmp_path: Path, sqlite_url: str) ->
     sources.write_text('[sources.tiki]\nbase_url = "http://127.0.0.1:9"\nqueries = ["x"]\ndelay = 0\n', encoding="utf-8")
     code, _ = run_all(sqlite_url, sources)
     assert code == 1
+
+
+def test_an_empty_tips_queue_does_not_hide_every_marketplace_failing(tmp_path: Path, sqlite_url: str) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[sources.tiki]\nbase_url = "http://127.0.0.1:9"\nqueries = ["x"]\ndelay = 0\n\n'
+        '[sources.tips]\nspider = "urls"\ntips = true\ndelay = 0\n',
+        encoding="utf-8",
+    )
+    code, outcomes = run_all(sqlite_url, sources)
+    assert [o["spider"] for o in outcomes] == ["tiki", "urls"]
+    assert code == 1
