@@ -249,6 +249,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "add_selected_to_case": ("Thêm các cờ đã chọn vào hồ sơ", "Add the selected flags to a case"),
     "in_cases": ("Thuộc hồ sơ", "In cases"),
     "case_from_listing": ("Lập hồ sơ mới từ tin đăng này", "New case from this listing"),
+    "case_from_seller": (
+        "Lập hồ sơ mới về người bán này (kèm các tin đã xác nhận vi phạm)",
+        "New case about this seller (with their confirmed violations)",
+    ),
     "with_seller": ("Gắn người bán của tin đăng vào hồ sơ", "Make the listing's seller the case's seller"),
     "related_flag": ("Cờ liên quan", "Related flag"),
     "no_open_cases": ("Không có hồ sơ đang lập.", "No open cases."),

@@ -127,6 +127,18 @@ def existing_listing_ids(session: Session, listing_ids: Iterable[int]) -> set[in
     return set(session.scalars(select(Listing.id).where(Listing.id.in_(ids))))
 
 
+def confirmed_listings_of_seller(session: Session, seller_id: int, *, limit: int) -> list[tuple[int, int]]:
+    """(listing id, a confirmed flag id) for the seller's listings with a confirmed violation, newest first."""
+    rows = session.execute(
+        select(Flag.listing_id, func.max(Flag.id))
+        .where(Flag.seller_id == seller_id, Flag.status == "confirmed")
+        .group_by(Flag.listing_id)
+        .order_by(Flag.listing_id.desc())
+        .limit(limit)
+    )
+    return [(listing_id, flag_id) for listing_id, flag_id in rows]
+
+
 def add_case_items(
     session: Session, case_id: int, items: Sequence[tuple[int, int | None]], *, user_id: int
 ) -> list[int]:

@@ -21,7 +21,7 @@ from review.security import client_ip, get_db, require
 from review.templating import language, render
 from storage import cases_repo, review_repo
 from storage.cases_repo import CASE_TRANSITIONS
-from storage.models import Listing, utcnow
+from storage.models import Listing, Seller, utcnow
 from storage.models_review import CASE_STATUSES, Case
 
 router = APIRouter()
@@ -96,15 +96,21 @@ def create_case(
     listing_id: Annotated[int | None, Form()] = None,
     flag_id: Annotated[int | None, Form()] = None,
     with_seller: Annotated[Literal["", "1"], Form()] = "",
+    seller_id: Annotated[int | None, Form()] = None,
 ) -> Response:
+    """A case from a listing (optionally with its seller), or from a seller page with the seller's confirmed
+    violations as its first listings."""
     if not title.strip():
         return _error(request, "bad_form", 422, "title")
+    if seller_id is not None and (listing_id is not None or db.get(Seller, seller_id) is None):
+        return _error(request, "bad_form", 422, "seller_id")
     listing = db.get(Listing, listing_id) if listing_id is not None else None
     if listing_id is not None and listing is None:
         return _error(request, "bad_form", 422, "listing_id")
     if flag_id is not None and cases_repo.listing_ids_of_flags(db, [flag_id]).get(flag_id) != listing_id:
         return _error(request, "bad_form", 422, "flag_id")
-    seller_id = listing.seller_id if listing is not None and with_seller == "1" else None
+    if listing is not None and with_seller == "1":
+        seller_id = listing.seller_id
     case = cases_repo.create_case(
         db, title=title.strip(), user_id=current.user.id, seller_id=seller_id,
         legal_basis=legal_basis.strip() or None, note=note.strip() or None,
@@ -121,6 +127,15 @@ def create_case(
             before={"listings": []}, after={"listings": [listing.id], "flags": [flag_id] if flag_id else []},
             ip=ip,
         )  # fmt: skip
+    elif seller_id is not None:
+        confirmed = cases_repo.confirmed_listings_of_seller(db, seller_id, limit=MAX_ITEMS)
+        if confirmed:
+            cases_repo.add_case_items(db, case.id, confirmed, user_id=current.user.id)
+            review_repo.audit(
+                db, "case_item_add", user=current.user, object_type="case", object_id=case.id,
+                before={"listings": []},
+                after={"listings": [i for i, _ in confirmed], "flags": [f for _, f in confirmed]}, ip=ip,
+            )  # fmt: skip
     db.commit()
     return _to_case(case.id, "created")
 

@@ -326,3 +326,25 @@ def test_the_cases_migration_downgrades_and_upgrades(db_url: str) -> None:
     upgrade(engine, CASES)
     assert "ix_case_item_listing_id" in {i["name"] for i in inspect(engine).get_indexes("case_item")}
     engine.dispose()
+
+
+def test_a_case_from_a_seller_page_starts_with_their_confirmed_violations(env: Env) -> None:
+    listings = env.seeded.listings
+    _confirm(env, "milk")
+    with Session(env.engine) as s:
+        seller_id = s.get_one(Listing, listings["milk"]).seller_id
+    assert seller_id is not None
+    client, token = env.login("insp")
+    page = client.get(f"/sellers/{seller_id}").text
+    assert f'name="seller_id" value="{seller_id}"' in page
+    case_id = _new_case(client, token, seller_id=seller_id)
+    with Session(env.engine) as s:
+        assert s.get_one(Case, case_id).seller_id == seller_id
+    assert _items(env, case_id) == [listings["milk"]]  # only the confirmed one, not every listing of the seller
+    assert [a.action for a in _audit(env, case_id)] == ["case_create", "case_item_add"]
+    bad = client.post("/cases", data={"csrf_token": token, "title": "x", "seller_id": "999999"})
+    assert bad.status_code == 422
+    analyst, analyst_token = env.login("ana")
+    assert 'name="seller_id"' not in analyst.get(f"/sellers/{seller_id}").text
+    denied = analyst.post("/cases", data={"csrf_token": analyst_token, "title": "x", "seller_id": str(seller_id)})
+    assert denied.status_code == 403
