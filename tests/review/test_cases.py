@@ -340,11 +340,14 @@ def test_a_case_from_a_seller_page_starts_with_their_confirmed_violations(env: E
     case_id = _new_case(client, token, seller_id=seller_id)
     with Session(env.engine) as s:
         assert s.get_one(Case, case_id).seller_id == seller_id
-    assert _items(env, case_id) == [listings["milk"]]  # only the confirmed one, not every listing of the seller
+    # only the confirmed listing, not every listing of the seller
+    assert _items(env, case_id) == [listings["milk"]]
     assert [a.action for a in _audit(env, case_id)] == ["case_create", "case_item_add"]
     bad = client.post("/cases", data={"csrf_token": token, "title": "x", "seller_id": "999999"})
     assert bad.status_code == 422
     analyst, analyst_token = env.login("ana")
     assert 'name="seller_id"' not in analyst.get(f"/sellers/{seller_id}").text
-    denied = analyst.post("/cases", data={"csrf_token": analyst_token, "title": "x", "seller_id": str(seller_id)})
+    denied = analyst.post(
+        "/cases", data={"csrf_token": analyst_token, "title": "x", "seller_id": str(seller_id)}
+    )
     assert denied.status_code == 403
