@@ -21,7 +21,7 @@ from typing import Any
 
 from crawler.mirror import facebook_pages as pages
 from crawler.mirror.catalogue import Product, ProductSource
-from crawler.mirror.routes import Reply, Settings, Site, html_error
+from crawler.mirror.routes import Reply, Settings, Site, html_error, html_failure
 from crawler.mirror.text import stable_hex, stable_int
 
 DOC_ID = "7111939778879383"
@@ -244,13 +244,6 @@ def block(name: str, path: str, params: dict[str, str]) -> Reply:
     return Reply(200, "login_wall", text=LOGIN_WALL_HTML, content_type=_HTML)
 
 
-def failure(status: int, retry_after: int) -> Reply:
-    reply = html_error(status, "rate_limited" if status == 429 else "server_error")
-    if status == 429:
-        reply.headers["Retry-After"] = str(retry_after)
-    return reply
-
-
 def _nothing(*_args: Any) -> None:
     return None
 
@@ -259,7 +252,7 @@ SITE = Site(
     name="facebook",
     route=route,
     is_api=is_api,
-    failure=failure,
+    failure=html_failure,
     apply_drift=_nothing,
     inject_bad_items=inject_bad_items,
     drifts=(),

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from crawler.mirror.catalogue import Product, ProductSource
 from crawler.mirror.categories import CATEGORIES, lineage
 from crawler.mirror.describe import TIKI_FOOTER, description_html
-from crawler.mirror.routes import BAD_ITEM_IDS, Reply, Settings, Site, html_error, price_text
+from crawler.mirror.routes import BAD_ITEM_IDS, Reply, Settings, Site, html_error, html_failure, price_text
 from crawler.mirror.sendo import raw_for, warehouse
 from crawler.mirror.text import slugify, stable_hex, stable_int
 
@@ -487,10 +487,7 @@ def product_page(source: ProductSource, item_id: int) -> Reply:
 
 
 def failure(status: int, retry_after: int) -> Reply:
-    reply = html_error(status, "rate_limited" if status == 429 else "server_error", server="Tengine")
-    if status == 429:
-        reply.headers["Retry-After"] = str(retry_after)
-    return reply
+    return html_failure(status, retry_after, server="Tengine")
 
 
 # --- drift and bad items ----------------------------------------------------------------------------------

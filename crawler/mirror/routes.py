@@ -100,6 +100,14 @@ def html_error(status: int, kind: str, server: str = "nginx") -> Reply:
     return Reply(status, kind, text=text, content_type="text/html")
 
 
+def html_failure(status: int, retry_after: int, server: str = "nginx") -> Reply:
+    """An injected 403/429/5xx as a front server's HTML error page (429 with Retry-After)."""
+    reply = html_error(status, "rate_limited" if status == 429 else "server_error", server=server)
+    if status == 429:
+        reply.headers["Retry-After"] = str(retry_after)
+    return reply
+
+
 def price_text(value: Any, symbol: str = " ₫", *, prefix: bool = False) -> Any:
     """123000 -> "123.000 ₫" (a price written for people, as a drifted layout sends it)."""
     if not isinstance(value, int):

@@ -27,7 +27,7 @@ from typing import Any
 from crawler.mirror.catalogue import DATA_DIR, Product, ProductSource, read_records
 from crawler.mirror.categories import PERISHABLE_LEAVES, lineage
 from crawler.mirror.describe import TIKI_FOOTER, description_html
-from crawler.mirror.routes import BAD_ITEM_IDS, Reply, Settings, Site, html_error, price_text
+from crawler.mirror.routes import BAD_ITEM_IDS, Reply, Settings, Site, html_error, html_failure, price_text
 from crawler.mirror.text import slugify, stable_hex, stable_int
 
 RAW_FILE = DATA_DIR / "sendo_items.jsonl.gz"
@@ -296,13 +296,6 @@ def product_detail(source: ProductSource, settings: Settings, slug: str) -> Repl
     return Reply(200, "detail", detail(product, settings.seed))
 
 
-def failure(status: int, retry_after: int) -> Reply:
-    reply = html_error(status, "rate_limited" if status == 429 else "server_error")
-    if status == 429:
-        reply.headers["Retry-After"] = str(retry_after)
-    return reply
-
-
 def apply_drift(reply: Reply, drift: str) -> None:
     payload = reply.payload
     if reply.status != 200 or not isinstance(payload, dict):
@@ -361,7 +354,7 @@ SITE = Site(
     name="sendo",
     route=route,
     is_api=is_api,
-    failure=failure,
+    failure=html_failure,
     apply_drift=apply_drift,
     inject_bad_items=inject_bad_items,
     drifts=("rename_name", "price_as_text", "async_data"),

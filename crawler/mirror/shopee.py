@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from crawler.mirror.catalogue import Product, ProductSource
 from crawler.mirror.categories import CATEGORIES
-from crawler.mirror.routes import BAD_ITEM_IDS, Reply, Settings, Site, html_error, price_text
+from crawler.mirror.routes import BAD_ITEM_IDS, Reply, Settings, Site, html_error, html_failure, price_text
 from crawler.mirror.text import slugify, stable_hex, stable_int
 
 HOST = "shopee.vn"
@@ -360,13 +360,6 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
     return html_error(404, "not_found")
 
 
-def failure(status: int, retry_after: int) -> Reply:
-    reply = html_error(status, "rate_limited" if status == 429 else "server_error")
-    if status == 429:
-        reply.headers["Retry-After"] = str(retry_after)
-    return reply
-
-
 def apply_drift(reply: Reply, drift: str) -> None:
     payload = reply.payload
     if not isinstance(payload, dict) or reply.kind != "search":
@@ -397,7 +390,7 @@ SITE = Site(
     name="shopee",
     route=route,
     is_api=is_api,
-    failure=failure,
+    failure=html_failure,
     apply_drift=apply_drift,
     inject_bad_items=inject_bad_items,
     drifts=("rename_name", "price_as_text"),

@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from crawler.mirror.catalogue import Product, ProductSource
-from crawler.mirror.routes import Reply, Settings, Site, html_error
+from crawler.mirror.routes import Reply, Settings, Site, html_error, html_failure
 from crawler.mirror.text import slugify, stable_hex, stable_int
 
 SELLER_PAGE_SIZE = 30
@@ -169,13 +169,6 @@ def is_api(path: str) -> bool:
     return bool(_PRODUCT.match(path) or _STORE.match(path))
 
 
-def failure(status: int, retry_after: int) -> Reply:
-    reply = html_error(status, "rate_limited" if status == 429 else "server_error")
-    if status == 429:
-        reply.headers["Retry-After"] = str(retry_after)
-    return reply
-
-
 def apply_drift(reply: Reply, drift: str) -> None:
     if reply.kind == "product_page" and drift == "rename_name":
         base = reply.payload["loaderData"][ROUTE_KEY]["initialData"]["productInfo"]["product_base"]
@@ -190,7 +183,7 @@ SITE = Site(
     name="tiktok",
     route=route,
     is_api=is_api,
-    failure=failure,
+    failure=html_failure,
     apply_drift=apply_drift,
     inject_bad_items=inject_bad_items,
     drifts=("rename_name",),
