@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +28,21 @@ def need_service(name: str, host: str, port: int) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} and ECOMWATCH_REQUIRE_SERVICES=1", pytrace=False)
     pytest.skip(f"{message}; set ECOMWATCH_REQUIRE_SERVICES=1 to fail instead")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def need_chromium() -> None:
+    """Skip (or, with ECOMWATCH_REQUIRE_SERVICES=1, fail) when Debian's Chromium is not installed."""
+    if CHROMIUM.exists():
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(
+            f"{CHROMIUM} is missing and ECOMWATCH_REQUIRE_SERVICES=1 (apt-get install chromium)",
+            pytrace=False,
+        )
+    pytest.skip(
+        f"{CHROMIUM} is missing (apt-get install chromium); set ECOMWATCH_REQUIRE_SERVICES=1 to fail instead",
+        allow_module_level=True,
+    )

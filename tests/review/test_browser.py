@@ -17,9 +17,8 @@ from review.app import create_app
 from storage.db import make_engine, upgrade
 from tests.review.conftest import settings_for
 from tests.review.seed import PASSWORD, Seeded, seed
-from tests.services import REQUIRE_SERVICES
+from tests.services import CHROMIUM, need_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "review"
 ARGS = [
     "--no-sandbox",
@@ -29,16 +28,7 @@ ARGS = [
     "--disable-sync",
 ]
 
-if not CHROMIUM.exists():
-    if REQUIRE_SERVICES:
-        pytest.fail(
-            f"{CHROMIUM} is missing and ECOMWATCH_REQUIRE_SERVICES=1 (apt-get install chromium)",
-            pytrace=False,
-        )
-    pytest.skip(
-        f"{CHROMIUM} is missing (apt-get install chromium); set ECOMWATCH_REQUIRE_SERVICES=1 to fail instead",
-        allow_module_level=True,
-    )
+need_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
