@@ -144,7 +144,7 @@ def crawl(
     """Crawl one source (or --all of sources.toml) into the database, judging every listing with the rules.
 
     `ecomwatch crawl urls --tips` crawls the queued tips. With --all, exits non-zero only when every
-    source failed."""
+    source failed (a tips job with no queued tip does not count as a success)."""
     from crawler.runner import project_settings, run_crawls
 
     browser_setting = True if use_browser else None  # None: the configured default
