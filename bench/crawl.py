@@ -180,6 +180,7 @@ def run_browser(source: str, listings: int, details: bool) -> None:
 
 
 def worker(mode: str, url: str, pages: int, details: bool, db: str) -> None:
+    from crawler import settings as project
     from crawler.runner import project_settings, run_crawls
 
     overrides: dict = {
@@ -187,7 +188,7 @@ def worker(mode: str, url: str, pages: int, details: bool, db: str) -> None:
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
-        "EXTENSIONS": {"bench.crawl.RssProbe": 0},
+        "EXTENSIONS": {**project.EXTENSIONS, "bench.crawl.RssProbe": 0},  # the project's too (GC tuning)
         "BENCH_RSS_MARKS": [5000, 10000, 20000, 40000],
         "ECOMWATCH_STORAGE_URL": db,
         "ECOMWATCH_STORAGE_BATCH_SIZE": 1000,

@@ -54,7 +54,12 @@ ECOMWATCH_STORAGE_SPOOL_DIR = str(_config.evidence_dir / "spool")  # batches the
 ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, extract)
 
 # Tips (citizens' URLs, `ecomwatch crawl urls --tips`): crawled by the urls spider, marked by this extension.
-EXTENSIONS = {"crawler.pipelines.tips.TipOutcomes": 500}  # NotConfigured unless the crawl reads tips
+EXTENSIONS = {
+    "crawler.pipelines.tips.TipOutcomes": 500,  # NotConfigured unless the crawl reads tips
+    "crawler.extensions.GcTuning": 510,
+}
+ECOMWATCH_GC_FREEZE = True  # keep the start-up heap (Scrapy, rules engine) out of full GC passes
+ECOMWATCH_GC_THRESHOLD = [10_000, 20, 10]  # gc.set_threshold() while a spider runs (Python: 700, 10, 10)
 ECOMWATCH_TIPS_MAX_PER_RUN = 200  # queued tips one crawl takes, oldest first
 ECOMWATCH_TIPS_MAX_URL_LENGTH = 2048  # longer tip URLs are refused (the tip form's own limit)
 ECOMWATCH_TIPS_MAX_PAGE_BYTES = 10_000_000  # a tipped web-shop page larger than this is dropped
