@@ -32,6 +32,10 @@ _DIGIT_WORDS = {
 }
 _SPOKEN = (*_DIGIT_WORDS, "không", "một", "bốn", "tư", "năm", "lăm", "sáu", "bảy", "bẩy", "tám", "chín")
 _WORD_RUN = re.compile(r"\b(?:(?:" + "|".join(_SPOKEN) + r")\b[\s,.\-]*){9,12}", re.I)
+# Every word of a _WORD_RUN match is a whole \w+ token: fewer than 9 such tokens, no spelled number.
+_SPOKEN_TOKENS = frozenset(w.lower() for w in _SPOKEN)
+_CASE_FIX = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # letters re.I matches to ASCII that lower() keeps
+_WORD = re.compile(r"\w+")
 _KEYCAP = re.compile(r"([0-9])\ufe0f?\u20e3")
 # a run of digits with the separators people type between groups; O/o between digits is a zero
 _RUN = re.compile(r"(?<![\w=])\+?\(?\d[\d\s.\-()oO]{7,60}\d(?!\w)")
@@ -45,6 +49,8 @@ _LINK = re.compile(
     r"(?P<path>/[\w\-./%?=&+@]*)?",
     re.I,
 )
+# what every _LINK match contains (its hosts have no letter whose case folding leaves ASCII)
+_LINK_HOSTS = ("zalo.me", "facebook.com", "fb.com", "fb.me", "m.me", "t.me", "telegram.me")
 # tax codes and business registration numbers look like mobile numbers ("MST: 0312345678")
 _NOT_A_PHONE = re.compile(
     r"(?:\bmst|ma so thue|ma so doanh nghiep|msdn|gpkd|dkkd|giay phep|so dang ky)\W*(?:so)?\W*$"
@@ -77,8 +83,24 @@ def normalize_phone(digits: str) -> str | None:
 
 def _plain(text: str) -> str:
     """Fullwidth and styled digits → ASCII (NFKC), keycap emoji → digits, spelled digits → digits."""
-    text = _KEYCAP.sub(r"\1", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    if "\u20e3" in text:
+        text = _KEYCAP.sub(r"\1", text)
+    if not _may_spell_digits(text):  # the common case; the run regex tries every word boundary
+        return text
     return _WORD_RUN.sub(lambda m: _spelled(m.group(0)) + " ", text)
+
+
+def _may_spell_digits(text: str) -> bool:
+    count = 0
+    if "İ" in text or "ı" in text or "ſ" in text:
+        text = text.translate(_CASE_FIX)
+    for word in _WORD.findall(text.lower()):
+        if word in _SPOKEN_TOKENS:
+            count += 1
+            if count == 9:
+                return True
+    return False
 
 
 def _spelled(run: str) -> str:
@@ -140,8 +162,14 @@ def extract_contacts(text: str, *, links: list[str] | tuple[str, ...] = ()) -> C
     """Phones, Zalo and social links in ``text`` and in link targets (``href``s: tel:, zalo.me, …)."""
     plain = _plain(text)
     contacts = Contacts(phones=find_phones(text, plain=plain))
-    zalo_phones = [p for m in _ZALO_LABEL.finditer(plain) for p in find_phones(m.group(1))]
-    for target in [*links, *(m.group(0) for m in _LINK.finditer(text))]:
+    zalo_phones = (
+        [p for m in _ZALO_LABEL.finditer(plain) for p in find_phones(m.group(1))]
+        if "zalo" in plain.lower()
+        else []
+    )
+    lowered = text.lower()
+    in_text = _LINK.finditer(text) if any(h in lowered for h in _LINK_HOSTS) else ()
+    for target in [*links, *(m.group(0) for m in in_text)]:
         if target.lower().startswith("tel:"):
             contacts.phones.extend(find_phones(target[4:]))
             continue

@@ -20,11 +20,13 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
     if not value:
         return ""
     text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-    text = _CONTROL.sub("", text)
+    if not text.isprintable():  # printable text has no control (Cc) or format (Cf) characters
+        text = _CONTROL.sub("", text)
+    # str.split() and re's \s agree on what whitespace is (str.isspace)
     if multiline:
-        lines = (_WS.sub(" ", line).strip() for line in text.splitlines())
+        lines = (" ".join(line.split()) for line in text.splitlines())
         return "\n".join(line for line in lines if line)
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:

@@ -33,7 +33,7 @@ def normalize_listing(listing: Listing) -> Listing:
             "province_legacy": location.province_legacy,
             "is_abroad": listing.is_abroad or location.is_abroad,
             "attributes": {
-                clean_text(k): clean_text(v) for k, v in listing.attributes.items() if clean_text(v)
+                clean_text(k): value for k, v in listing.attributes.items() if (value := clean_text(v))
             },
             "seller": seller,
         }

@@ -89,3 +89,21 @@ def test_merge_contacts_keeps_order_drops_duplicates_and_empty_kinds() -> None:
     merged = merge_contacts({"phones": ["+84912345678"], "zalo": []}, page)
     assert merged == {"phones": ["+84912345678", "+84909123456"], "links": ["https://t.me/x"]}
     assert merge_contacts(Contacts()) == {} and not Contacts()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🔥#không chín không-chín một.hai ba,bốn năm sáu",  # symbols glued to the first word
+        "LH KHÔNG CHİN KHONG CHIN MOT HAI BA BON NAM SAU nhé",  # a Turkish dotted capital I (re.I reads it as i)
+        "gọi không chín không chín một hai ba bốn năm ſáu",  # long s
+    ],
+)
+def test_spelled_numbers_are_read_whatever_surrounds_the_words(text: str) -> None:
+    # the quick "could there be nine spelled digits?" test must never hide a number the full pattern reads
+    assert find_phones(text) == ["+84909123456"]
+
+
+@pytest.mark.parametrize("text", ["Liên hệ FACEBOOK.COM/shop.abc", "tg: T.ME/shopabc", "Zalo.Me/0909123456"])
+def test_links_are_found_in_any_case(text: str) -> None:
+    assert extract_contacts(text)
