@@ -53,7 +53,7 @@ class Context:
         self._brands: list[tuple[BrandHit, int]] | None = None
         self._types: dict[str, list[tuple[int, int, int]]] | None = None
         self._expiries: list[tuple[Expiry, int]] | None = None
-        self._attributes: list[tuple[str, str, str, str]] | None = None
+        self._attributes: list[tuple[str, str, str]] | None = None
         self._location: str | None = None
         self.fired: dict[str, tuple[str, list[Any]]] = {}  # rule id -> (category, evidence) of stable hits
 
@@ -186,23 +186,33 @@ class Context:
             self._location = " " + _NON_ALNUM.sub(" ", fold(normalize_term(loc))) + " " if loc else ""
         return self._location
 
-    def attributes(self) -> list[tuple[str, str, str, str]]:
-        """(normalised name, name, padded folded value, value) of each attribute."""
+    def attributes(self) -> list[tuple[str, str, str]]:
+        """(normalised name, name, value) of each attribute; :func:`attribute_words` gives a value's
+        words, for the few attributes a rule asks about."""
         if self._attributes is None:
-            self._attributes = [
-                (_attr_key(name), name, " " + _NON_ALNUM.sub(" ", fold(normalize_term(value))) + " ", value)
-                for name, value in self.doc.attributes.items()
-            ]
+            self._attributes = [(_attr_key(name), name, value) for name, value in self.doc.attributes.items()]
         return self._attributes
 
 
 _KEYS: dict[str, str] = {}
+_WORDS: dict[str, str] = {}
+_MEMO_LIMIT = 10_000  # attribute names and values repeat across listings ("Xuất xứ", "Trung Quốc")
 
 
 def _attr_key(name: str) -> str:
     key = _KEYS.get(name)
     if key is None:
-        if len(_KEYS) > 10_000:
+        if len(_KEYS) > _MEMO_LIMIT:
             _KEYS.clear()
         key = _KEYS[name] = fold(normalize_term(name))
     return key
+
+
+def attribute_words(value: str) -> str:
+    """An attribute value normalised, folded and padded with spaces, for whole-word tests."""
+    words = _WORDS.get(value)
+    if words is None:
+        if len(_WORDS) > _MEMO_LIMIT:
+            _WORDS.clear()
+        words = _WORDS[value] = " " + _NON_ALNUM.sub(" ", fold(normalize_term(value))) + " "
+    return words

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rules.context import attribute_words
 from rules.schema import Problem
 
 if TYPE_CHECKING:
@@ -337,9 +338,12 @@ class Attribute(Node):
         if self.missing:
             return [] if not present else None
         out: list[Ev] = []
-        for _key, name, padded, value in present:
-            if self.terms is None or any(f" {t} " in padded for t in self.terms):
-                out.append((0, 0, value, f"attributes.{name}"))
+        for _key, name, value in present:
+            if self.terms is not None:
+                words = attribute_words(value)
+                if not any(f" {t} " in words for t in self.terms):
+                    continue
+            out.append((0, 0, value, f"attributes.{name}"))
         return out or None
 
 
