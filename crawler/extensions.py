@@ -30,10 +30,12 @@ class GcTuning:
     turns this off.
     """
 
+    _running = 0  # spiders open in this process (``crawl --all`` runs them concurrently)
+    _previous: tuple[int, int, int] | None = None  # the threshold before the first one opened
+
     def __init__(self, stats: Any, threshold: tuple[int, ...] | None) -> None:
         self.stats = stats
         self.threshold = threshold
-        self._previous: tuple[int, ...] | None = None
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -50,16 +52,22 @@ class GcTuning:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
-        if self.threshold:
-            self._previous = gc.get_threshold()
+        cls = type(self)
+        if cls._running == 0 and self.threshold:
+            cls._previous = gc.get_threshold()
             gc.set_threshold(*self.threshold)
+        cls._running += 1
         gc.collect()
-        gc.freeze()
+        gc.freeze()  # again for a later spider: what the earlier ones loaded is long-lived too
         frozen = gc.get_freeze_count()
         self.stats.set_value("ecomwatch/gc/frozen_objects", frozen)
         logger.debug("%d start-up objects frozen out of the cyclic garbage collector", frozen)
 
     def spider_closed(self, spider: Any) -> None:
-        gc.unfreeze()
-        if self._previous is not None:
-            gc.set_threshold(*self._previous)
+        cls = type(self)
+        cls._running = max(0, cls._running - 1)
+        if cls._running == 0:  # the last spider of the process: leave the collector as it was
+            gc.unfreeze()
+            if cls._previous is not None:
+                gc.set_threshold(*cls._previous)
+                cls._previous = None

@@ -71,3 +71,14 @@ def test_a_real_crawl_runs_with_its_startup_heap_frozen(sqlite_url: str) -> None
     assert stats["item_scraped_count"] > 0
     # the rules engine and the database layer were loaded before the spider opened: all frozen
     assert stats["ecomwatch/gc/frozen_objects"] > 100_000
+
+
+def test_concurrent_spiders_restore_the_collector_when_the_last_one_closes(restore_gc: None) -> None:
+    before = gc.get_threshold()
+    first, second = _extension(), _extension()
+    first.spider_opened(None)
+    second.spider_opened(None)
+    first.spider_closed(None)  # the second spider still runs: still tuned and frozen
+    assert gc.get_threshold() == tuple(project.ECOMWATCH_GC_THRESHOLD) and gc.get_freeze_count() > 0
+    second.spider_closed(None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
