@@ -1,7 +1,8 @@
 """``ecomwatch extract``: what the crawler extracts from one page, for analysts debugging a page and tests.
 
 The URL is routed like the ``urls`` spider routes it (:mod:`crawler.pages.router`); the page is read from
-``--file`` when given (a saved web-shop page, or the marketplace's saved JSON detail), else fetched once.
+``--file`` when given (a saved web-shop page, the marketplace's saved JSON detail, or a Facebook Marketplace
+item page saved from a logged-in browser), else fetched once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from crawler.contacts import extract_contacts, merge_contacts
 from crawler.items import Listing
 from crawler.normalize import normalize_location
-from crawler.pages import PageError, router, webshop
+from crawler.pages import Blocked, PageError, facebook_item, router, webshop
 from crawler.pipelines.validate import describe_errors
 
 FETCH_TIMEOUT = 30.0
@@ -41,6 +42,8 @@ def fetch(url: str, *, user_agent: str, timeout: float = FETCH_TIMEOUT) -> bytes
 
 def extract_page(url: str, *, file: Path | None = None, user_agent: str = "ecomwatch") -> dict[str, Any]:
     """The extraction of one page as a JSON-ready dict; raises :class:`ExtractError`."""
+    if facebook_item.item_id(url) is not None:
+        return extract_facebook_item(url, file=file, user_agent=user_agent)
     route = router.route(url)
     if route.kind == router.KIND_UNSUPPORTED:
         raise ExtractError(f"{url}: {route.reason}")
@@ -72,6 +75,26 @@ def extract_page(url: str, *, file: Path | None = None, user_agent: str = "ecomw
             "warnings": warnings,
         }
     return summarize(listing, warnings=warnings)
+
+
+def extract_facebook_item(url: str, *, file: Path | None, user_agent: str) -> dict[str, Any]:
+    """A Marketplace item page: the saved page (Facebook shows it to a logged-in browser only)."""
+    if file is not None:
+        try:
+            body = file.read_bytes()
+        except OSError as error:
+            raise ExtractError(f"--file {file}: {error.strerror}") from None
+    else:
+        body = fetch(url, user_agent=user_agent)
+    try:
+        listing = facebook_item.parse_item_page(body, url=url, crawled_at=datetime.now(UTC))
+    except Blocked:
+        raise ExtractError(
+            f"{url}: Facebook's login wall; save the item page from a logged-in browser and use --file"
+        ) from None
+    except PageError as error:
+        raise ExtractError(str(error)) from None
+    return summarize(listing)
 
 
 def summarize(listing: dict[str, Any], *, warnings: list[str] | None = None) -> dict[str, Any]:

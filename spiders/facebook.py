@@ -11,7 +11,14 @@ objects, ``for (;;);`` first): every object is read, a malformed one is counted
 (``ecomwatch/pages/malformed_objects``) and the rest kept. A login wall is a block (``ecomwatch/blocks/login_wall``): counted,
 paused on, retried, never stored — the fix is a fresh ``storage_state`` (cookies ``c_user``, ``xs``).
 
+With ``item_pages=1`` (off by default: each is one more logged-in page view against a harsh rate limit)
+every new search result's item page (``/marketplace/item/{id}/``) is opened too, for what only it shows:
+the seller's description (its price when the listing says 0 or "Miễn phí", its phone/Zalo numbers), all
+photos, sold/pending. A removed listing is counted (``ecomwatch/items/removed``) and not stored; an item
+page that stays blocked or unreadable keeps the search result's listing (``ecomwatch/detail/failed``).
+
 ecomwatch crawl facebook --base-url … --query "sữa bột" --arg storage_state=fb-state.json --arg city=hanoi
+ecomwatch crawl facebook --base-url … --query "sữa bột" --arg storage_state=… --arg item_pages=1   # (or details=1)
 ecomwatch crawl facebook --base-url … --arg group=123456789 --arg storage_state=fb-state.json
 ecomwatch crawl facebook --base-url … --arg page="shopmebong|another.page" --max-pages 3 --arg storage_state=…
 """
@@ -27,9 +34,9 @@ import scrapy
 from scrapy.http import Response
 
 from crawler import browser
-from crawler.pages import Blocked, PageError
+from crawler.pages import Blocked, PageError, facebook_item
 from crawler.pages import facebook as page
-from spiders.base import TRANSIENT_STATUSES, BrowserSpider, Transient, int_arg, split_arg
+from spiders.base import TRANSIENT_STATUSES, BrowserSpider, Transient, bool_arg, int_arg, split_arg
 
 GRAPHQL = r"/api/graphql/"
 
@@ -44,6 +51,7 @@ class FacebookSpider(BrowserSpider):
         "group",
         "page",
         "max_pages",
+        "item_pages",
         "storage_state",
     )
 
@@ -57,10 +65,16 @@ class FacebookSpider(BrowserSpider):
         max_pages: int | str = 3,
         storage_state: str | None = None,
         max_blocks: int | str = 5,
+        item_pages: bool | str = False,
+        details: bool | str | None = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.pop("details", None)  # feed units and posts are all there is
         super().__init__(*args, **kwargs)
+        # ``details`` given as text (-a details=1, --arg details=1) is the same switch; the CLI's own
+        # --details/--no-details (a bool, on by default for the marketplaces) is not: item pages are opt-in.
+        if isinstance(details, str):
+            item_pages = details
+        self.item_pages = bool_arg(self.name, "item_pages", item_pages)
         self.query = split_arg(query)
         self.groups = split_arg(group)
         self.pages = [urlsplit(p).path.strip("/") if "://" in p else p.strip("/") for p in split_arg(page)]
@@ -122,7 +136,10 @@ class FacebookSpider(BrowserSpider):
                 stats.inc_value("ecomwatch/pages/search")
                 self.blocks_in_a_row = 0
                 for item in self.listings(feed):
-                    yield item
+                    if self.item_pages:
+                        yield self.item_request(item)
+                    else:
+                        yield item
                 if not feed.has_next_page or pages >= self.max_pages:
                     break
                 feed = await self.next_feed(response, pages)
@@ -236,3 +253,46 @@ class FacebookSpider(BrowserSpider):
             self.logger.warning("facebook: stopped scrolling %s: %s", response.url, error)
         finally:
             await browser.close_page(response.meta)
+
+    # --- Marketplace item pages ---------------------------------------------------------------------
+
+    def item_request(self, listing: dict[str, Any]) -> scrapy.Request:
+        url = f"{self.base_url}/marketplace/item/{quote(str(listing['external_id']))}/"
+        return self.browser_request(url, GRAPHQL, self.parse_item, listing=listing)
+
+    async def parse_item(
+        self, response: Response, listing: dict[str, Any] | None = None
+    ) -> AsyncIterator[Any]:
+        """An item page: its listing (the search result's, when the page stays blocked or unreadable)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        usable = await self.check(response)
+        if usable is not True:
+            if usable:
+                yield usable
+            elif listing is not None:
+                stats.inc_value("ecomwatch/detail/failed")
+                yield listing
+            return
+        await browser.close_page(response.meta)  # everything is in the HTML
+        try:
+            found = facebook_item.parse_item_page(
+                response.body, url=response.url, crawled_at=datetime.now(UTC)
+            )
+        except facebook_item.ListingGone as gone:
+            stats.inc_value("ecomwatch/items/removed")
+            self.logger.info("facebook: %s", gone)
+            return
+        except PageError as error:
+            retry = self.page_failed(response, error)
+            if retry is not None:
+                yield retry
+            elif listing is not None:
+                stats.inc_value("ecomwatch/detail/failed")
+                yield listing
+            return
+        self.blocks_in_a_row = 0
+        stats.inc_value("ecomwatch/pages/detail")
+        if found["price"] is None:
+            stats.inc_value("ecomwatch/posts/no_price")
+        yield found

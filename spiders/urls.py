@@ -11,10 +11,14 @@ URLs are routed by domain (:mod:`crawler.pages.router`, plus TikTok, Shopee and 
   consulted for their JSON APIs, as in their own spiders);
 - TikTok Shop product pages (``/view/product/ID``, ``/shop/pdp/…/ID``) → :mod:`crawler.pages.tiktok` over
   plain HTTP; seller pages (``/shop/store/NAME/ID``) → their product pages;
-- Shopee product pages (``/{slug}-i.SHOP.ITEM``, ``/product/SHOP/ITEM``) and Facebook group posts
-  (``/groups/G/posts/P/``) → Chromium, exactly as the ``shopee`` / ``facebook`` spiders read them, when the
-  browser is on (``ECOMWATCH_URLS_BROWSER``, ``--browser``; storage states ``shopee_state`` /
-  ``facebook_state``); otherwise counted as skipped (``ecomwatch/urls/skipped/needs_browser``);
+- Shopee product pages (``/{slug}-i.SHOP.ITEM``, ``/product/SHOP/ITEM``), Facebook group posts
+  (``/groups/G/posts/P/``) and Marketplace item pages (``/marketplace/item/ID/``) → Chromium, exactly as
+  the ``shopee`` / ``facebook`` spiders read them, when the browser is on (``ECOMWATCH_URLS_BROWSER``,
+  ``--browser``; storage states ``shopee_state`` / ``facebook_state``); otherwise counted as skipped
+  (``ecomwatch/urls/skipped/needs_browser``). A Marketplace item page carries its data in its HTML, but
+  the real site serves it only to a logged-in session and answers other clients with the login wall or
+  an empty page (marketplaces.md §6), so it goes the way the facebook spider goes: Chromium with the
+  operator's storage state;
 - every other domain is a web shop read by the generic parser, with robots.txt obeyed.
 
 A URL that is not crawled is counted ``ecomwatch/urls/unsupported/<source>`` (with its reason logged).
@@ -47,15 +51,15 @@ from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from crawler import browser
-from crawler.pages import Blocked, PageError, router
+from crawler.pages import Blocked, PageError, facebook_item, router
 from crawler.pages import facebook as facebook_page
 from crawler.pages import shopee as shopee_page
 from crawler.pages import tiktok as tiktok_page
 from crawler.pipelines.tips import QueuedTip, TipLedger, load_queued_tips, tip_url_problem
-from spiders.base import split_arg
+from spiders.base import bool_arg, split_arg
 from spiders.facebook import GRAPHQL, FacebookSpider
 from spiders.shopee import DETAIL_API, ShopeeSpider
-from spiders.webshop import WebshopPages, truthy
+from spiders.webshop import WebshopPages
 
 #: marketplaces routed here rather than by the router (which knows only plain-HTTP JSON/HTML sources)
 EXTRA_SITES = {
@@ -68,13 +72,15 @@ _TIKTOK_SELLER = re.compile(r"^/shop/store/[^/]+/\d+/?$")
 _SHOPEE_SLUG = re.compile(r"^/(?P<slug>[^/]*)-i\.(?P<shop>\d+)\.(?P<item>\d+)/?$")
 _SHOPEE_PRODUCT = re.compile(r"^/product/(?P<shop>\d+)/(?P<item>\d+)/?$")
 _FACEBOOK_POST = re.compile(r"^/groups/(?P<group>[^/]+)/(?:posts|permalink)/(?P<post>[^/]+)/?$")
-_FACEBOOK_ITEM = re.compile(r"^/marketplace/item/\d+/?$")
+_FACEBOOK_ITEM = facebook_item.ITEM_PATH
 #: routes read in Chromium
-BROWSER_KINDS = frozenset({"shopee_product", "facebook_post"})
+BROWSER_KINDS = frozenset({"shopee_product", "facebook_post", "facebook_item"})
 #: routes that list other listings: followed for a URL list, refused for a tip (one tip, one listing)
 LISTING_KINDS = frozenset({"tiktok_seller"})
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_TIP_REDIRECTS = 5
+#: refuses, in a tips crawl, any request (robots.txt and its redirects too) to a non-public host
+TIP_GUARD = "spiders.tip_guard.TipHostGuard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +128,9 @@ def extra_route(url: str, source: str, sites: dict[str, str]) -> router.Route:
         if match := _FACEBOOK_POST.match(path):
             fetch = f"{base}/groups/{quote(match['group'])}/"
             return router.Route(source, "facebook_post", url, fetch_url=fetch, external_id=match["post"])
-        if _FACEBOOK_ITEM.match(path):
-            return router.Route(source, router.KIND_UNSUPPORTED, url,
-                                reason="no page object reads a Marketplace item page yet")  # fmt: skip
+        if match := _FACEBOOK_ITEM.match(path):
+            fetch = f"{base}/marketplace/item/{match['id']}/"
+            return router.Route(source, "facebook_item", url, fetch_url=fetch, external_id=match["id"])
     return router.Route(source, router.KIND_UNSUPPORTED, url, reason=f"not a {source} product or post URL")
 
 
@@ -140,6 +146,10 @@ class UrlsSpider(WebshopPages):
         super().update_settings(settings)
         if settings.getbool("ECOMWATCH_URLS_BROWSER"):  # only then is scrapy-playwright installed
             settings.setdict(browser.browser_settings(settings), priority="spider")
+        # before robots.txt (100): a tips crawl's every request, robots.txt and its redirects included
+        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        middlewares[TIP_GUARD] = 50
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
     def __init__(
         self,
@@ -155,7 +165,7 @@ class UrlsSpider(WebshopPages):
         super().__init__(*args, **kwargs)
         self.url = split_arg(url)
         self.file = file
-        self.tips = truthy(tips)
+        self.tips = bool_arg(self.name, "tips", tips)
         if file and not Path(file).is_file():
             raise ValueError(f"urls: file={file}: no such file (one URL per line)")
         if not self.url and not file and not self.tips:
@@ -222,11 +232,11 @@ class UrlsSpider(WebshopPages):
             if problem is not None:
                 self.stats.inc_value("ecomwatch/tips/refused")
                 self.logger.warning("urls: tip %s refused: %s: %s", seed.tip_id, seed.url[:200], problem)
-                self.tip_failed(seed, f"refused: {problem}")
+                self.tip_failed(seed, f"refused: {problem}", "refused")
                 return None
         if route.kind == router.KIND_UNSUPPORTED:
             self.not_crawled(seed, route.source.strip("?") or "invalid", route.reason)
-            self.tip_failed(seed, f"unsupported: {route.reason}")
+            self.tip_failed(seed, f"unsupported: {route.reason}", "unsupported")
             return None
         if route.kind in BROWSER_KINDS and not self.settings.getbool("ECOMWATCH_URLS_BROWSER"):
             why = (f"{route.source} pages need a browser; run with --browser (ECOMWATCH_URLS_BROWSER=1)"
@@ -251,10 +261,20 @@ class UrlsSpider(WebshopPages):
         resolved); a marketplace URL is fetched from the marketplace (or its configured mirror)."""
         allow = self.settings.getbool("ECOMWATCH_TIPS_ALLOW_PRIVATE")
         length = self.settings.getint("ECOMWATCH_TIPS_MAX_URL_LENGTH", 2048)
+        trusted = self.settings.getlist("ECOMWATCH_TIPS_TRUSTED_HOSTS", [])
         if route.kind != router.KIND_WEBSHOP:
-            return tip_url_problem(url, allow_private=allow, max_length=length, resolve=False)
-        check = threads.deferToThread(tip_url_problem, url, allow_private=allow, max_length=length)
+            return tip_url_problem(
+                url, allow_private=allow, max_length=length, resolve=False, trusted=trusted
+            )
+        check = threads.deferToThread(
+            tip_url_problem, url, allow_private=allow, max_length=length, trusted=trusted
+        )
         return await deferred_to_future(check)
+
+    def trusted_netlocs(self) -> frozenset[str]:
+        """host:port of the marketplace bases configured with ``site_urls`` (not checked by the tip guard)."""
+        bases = [*self.site_urls.values(), *self.extra_sites.values()]
+        return frozenset(urlsplit(base).netloc.lower() for base in bases)
 
     def not_crawled(self, seed: Seed, source: str, reason: str) -> None:
         self.stats.inc_value("ecomwatch/urls/unsupported")
@@ -274,6 +294,10 @@ class UrlsSpider(WebshopPages):
         elif route.kind == "facebook_post":
             request = self.facebook.browser_request(
                 route.fetch_url, GRAPHQL, self.parse_facebook, route=route
+            )
+        elif route.kind == "facebook_item":
+            request = self.facebook.browser_request(
+                route.fetch_url, GRAPHQL, self.parse_facebook_item, route=route
             )
         else:
             callback = {"tiktok_product": self.parse_tiktok, "tiktok_seller": self.parse_tiktok_seller}.get(
@@ -300,16 +324,17 @@ class UrlsSpider(WebshopPages):
 
     # --- tips: what became of each ------------------------------------------------------------------
 
-    def tip_failed(self, seed: Seed | None, reason: str) -> None:
+    def tip_failed(self, seed: Seed | None, reason: str, kind: str) -> None:
+        """``kind``: one of :data:`crawler.pipelines.tips.FAILURE_KINDS` (counted per run)."""
         if seed is not None and seed.tip_id is not None and self.tip_ledger is not None:
-            self.tip_ledger.failed(seed.tip_id, reason)
+            self.tip_ledger.failed(seed.tip_id, reason, kind)
 
     def tip_linked(self, seed: Seed | None, source: str, external_id: str) -> None:
         if seed is not None and seed.tip_id is not None and self.tip_ledger is not None:
             self.tip_ledger.linked(seed.tip_id, source, external_id)
 
-    def lost(self, response: Response, reason: str) -> None:
-        self.tip_failed(response.meta.get("seed"), reason)
+    def lost(self, response: Response, reason: str, kind: str) -> None:
+        self.tip_failed(response.meta.get("seed"), reason, kind)
 
     def found(self, listing: dict[str, Any], response: Response) -> Iterator[dict[str, Any]]:
         seed = response.meta.get("seed")
@@ -323,7 +348,7 @@ class UrlsSpider(WebshopPages):
     def parse_routed(self, response: Response, route: router.Route) -> Iterator[Any]:
         if response.status == 404:
             self.stats.inc_value("ecomwatch/pages/not_found")
-            self.lost(response, f"{route.source}: HTTP 404, the listing is gone")
+            self.lost(response, f"{route.source}: HTTP 404, the listing is gone", "gone")
             return
         try:
             listing = router.listing_for(
@@ -332,24 +357,24 @@ class UrlsSpider(WebshopPages):
         except router.NotFound as error:
             self.stats.inc_value("ecomwatch/pages/not_found")
             self.logger.info("urls: %s", error)
-            self.lost(response, f"not found: {error}")
+            self.lost(response, f"not found: {error}", "gone")
             return
         except Blocked as error:
             self.stats.inc_value("ecomwatch/blocks")
             self.stats.inc_value(f"ecomwatch/blocks/{error.kind}")
             self.logger.warning("urls: blocked on %s: %s", response.url, error)
-            self.lost(response, f"blocked ({error.kind}): {error}")
+            self.lost(response, f"blocked ({error.kind}): {error}", "blocked")
             return
         except PageError as error:  # truncated or drifted: asked for again, then counted as lost
             retry = self.page_failed(response, error)
             if retry is not None:
                 yield retry
             else:
-                self.lost(response, f"unreadable: {error}")
+                self.lost(response, f"unreadable: {error}", "unreadable")
             return
         if listing is None:
             self.stats.inc_value("ecomwatch/pages/not_product")
-            self.lost(response, "no product on the page")
+            self.lost(response, "no product on the page", "not_product")
             return
         yield from self.found(listing, response)
 
@@ -367,10 +392,10 @@ class UrlsSpider(WebshopPages):
             produced = True
             yield output
         if not produced:
-            why = "no product found on the page (not a product page, or unreadable)"
+            why, kind = "no product found on the page (not a product page, or unreadable)", "not_product"
             if response.status in (404, 410):
-                why = f"HTTP {response.status}, the page is gone"
-            self.lost(response, why)
+                why, kind = f"HTTP {response.status}, the page is gone", "gone"
+            self.lost(response, why, kind)
 
     async def tip_redirect(self, response: Response, seed: Seed, role: str) -> scrapy.Request | None:
         hops = response.meta.get("tip_redirects", 0) + 1
@@ -387,7 +412,7 @@ class UrlsSpider(WebshopPages):
             self.logger.warning(
                 "urls: tip %s: redirect from %s refused: %s", seed.tip_id, response.url, problem
             )
-            self.tip_failed(seed, f"refused redirect to {target[:200]}: {problem}")
+            self.tip_failed(seed, f"refused redirect to {target[:200]}: {problem}", "refused")
             return None
         kept = ("seed", "dont_redirect", "handle_httpstatus_list", "download_maxsize")
         meta = {k: response.meta[k] for k in kept if k in response.meta} | {"tip_redirects": hops}
@@ -399,14 +424,14 @@ class UrlsSpider(WebshopPages):
         seed = failure.request.meta.get("seed")  # type: ignore[attr-defined]
         if seed is not None:
             self.logger.info("urls: %s came from %s", seed.url, seed.origin)
-            self.tip_failed(seed, f"the page failed: {failure.value}")
+            self.tip_failed(seed, f"the page failed: {failure.value}", "error")
 
     # --- TikTok Shop: plain HTTP --------------------------------------------------------------------
 
     async def parse_tiktok(self, response: Response, route: router.Route) -> AsyncIterator[Any]:
         if response.status == 404:
             self.stats.inc_value("ecomwatch/pages/not_found")
-            self.lost(response, "tiktok: HTTP 404, the product is gone")
+            self.lost(response, "tiktok: HTTP 404, the product is gone", "gone")
             return
         problems: list[PageError] = []
 
@@ -422,7 +447,8 @@ class UrlsSpider(WebshopPages):
             if read.retry is not None:
                 yield read.retry
             else:
-                self.lost(response, f"tiktok: {problems[-1] if problems else 'page given up'}")
+                why = f"tiktok: {problems[-1]}" if problems else "tiktok: blocked (see the crawl's log)"
+                self.lost(response, why, "unreadable" if problems else "blocked")
             return
         self.stats.inc_value("ecomwatch/pages/detail")
         listing = tiktok_page.listing_from_product(
@@ -471,7 +497,11 @@ class UrlsSpider(WebshopPages):
             if instead is not None:
                 yield instead
             else:
-                self.lost(response, "shopee: the product page was blocked or failed (see the crawl's log)")
+                self.lost(
+                    response,
+                    "shopee: the product page was blocked or failed (see the crawl's log)",
+                    "blocked",
+                )
             return
         problems: list[PageError] = []
 
@@ -487,11 +517,12 @@ class UrlsSpider(WebshopPages):
             if read.retry is not None:
                 yield read.retry
             else:
-                self.lost(response, f"shopee: {problems[-1] if problems else 'page given up'}")
+                why = f"shopee: {problems[-1]}" if problems else "shopee: blocked (see the crawl's log)"
+                self.lost(response, why, "unreadable" if problems else "blocked")
             return
         if read.value is None:
             self.stats.inc_value("ecomwatch/pages/not_found")
-            self.lost(response, f"shopee: item {route.external_id} does not exist (any more)")
+            self.lost(response, f"shopee: item {route.external_id} does not exist (any more)", "gone")
             return
         self.stats.inc_value("ecomwatch/pages/detail")
         known = {"source": shopee_page.SOURCE, "external_id": route.external_id, "url": route.url,
@@ -508,13 +539,15 @@ class UrlsSpider(WebshopPages):
             if usable:
                 yield usable
             else:
-                self.lost(response, "facebook: the group page was blocked or failed (see the crawl's log)")
+                self.lost(
+                    response, "facebook: the page was blocked or failed (see the crawl's log)", "blocked"
+                )
             return
         try:
             posts = facebook_page.parse_posts(response.body, url=response.url, crawled_at=datetime.now(UTC))
         except PageError as error:
             self.stats.inc_value("ecomwatch/pages/malformed")
-            self.lost(response, f"facebook: {error}")
+            self.lost(response, f"facebook: {error}", "unreadable")
             return
         finally:
             await browser.close_page(response.meta)
@@ -525,10 +558,46 @@ class UrlsSpider(WebshopPages):
                      or p["external_id"] in (wanted, f"post:{wanted}")), None)  # fmt: skip
         if post is None:
             self.stats.inc_value("ecomwatch/pages/not_found")
-            self.lost(response, f"facebook: post {wanted} is not on its group's page (deleted, or older)")
+            self.lost(
+                response, f"facebook: post {wanted} is not on its group's page (deleted, or older)", "gone"
+            )
             return
         post["url"] = route.url
         for output in self.found(post, response):
+            yield output
+
+    async def parse_facebook_item(self, response: Response, route: router.Route) -> AsyncIterator[Any]:
+        """A Marketplace item page, read as the facebook spider reads it with ``item_pages``."""
+        usable = await self.facebook.check(response)
+        if usable is not True:
+            if usable:
+                yield usable
+            else:
+                self.lost(
+                    response, "facebook: the item page was blocked or failed (see the crawl's log)", "blocked"
+                )
+            return
+        await browser.close_page(response.meta)
+        try:
+            listing = facebook_item.parse_item_page(
+                response.body, url=route.url, crawled_at=datetime.now(UTC)
+            )
+        except facebook_item.ListingGone as gone:
+            self.stats.inc_value("ecomwatch/pages/not_found")
+            self.stats.inc_value("ecomwatch/items/removed")
+            self.logger.info("urls: %s", gone)
+            self.lost(response, str(gone), "gone")
+            return
+        except PageError as error:
+            retry = self.facebook.page_failed(response, error)
+            if retry is not None:
+                yield retry
+            else:
+                self.lost(response, f"facebook: {error}", "unreadable")
+            return
+        self.facebook.blocks_in_a_row = 0
+        self.stats.inc_value("ecomwatch/pages/detail")
+        for output in self.found(listing, response):
             yield output
 
     async def browser_failed(self, failure: Failure) -> None:
@@ -537,4 +606,4 @@ class UrlsSpider(WebshopPages):
         await browser.close_page(request.meta)
         self.stats.inc_value("ecomwatch/pages/failed")
         self.logger.error("urls: page failed for good: %s: %s", request.url, failure.value)
-        self.tip_failed(request.meta.get("seed"), f"the page failed: {failure.value}")
+        self.tip_failed(request.meta.get("seed"), f"the page failed: {failure.value}", "error")

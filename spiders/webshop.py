@@ -26,7 +26,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.pages import PageError, sitemaps, webshop
-from spiders.base import MALFORMED_RETRIES, EcomwatchSpider, split_arg
+from spiders.base import MALFORMED_RETRIES, EcomwatchSpider, bool_arg, int_arg, split_arg
 
 #: how deep sitemap indexes are followed
 MAX_SITEMAP_DEPTH = 3
@@ -34,10 +34,6 @@ HTML_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.6",
 }
-
-
-def truthy(value: Any) -> bool:
-    return str(value).strip().lower() not in {"0", "false", "no", "off", ""}
 
 
 class WebshopPages(EcomwatchSpider):
@@ -57,9 +53,9 @@ class WebshopPages(EcomwatchSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.max_pages = int(max_pages)
-        self.max_products = int(max_products)
-        self.obey_robots = truthy(obey_robots)
+        self.max_pages = int_arg(self.name, "max_pages", max_pages)
+        self.max_products = int_arg(self.name, "max_products", max_products)
+        self.obey_robots = bool_arg(self.name, "obey_robots", obey_robots)
         self.product_requests = 0
         self.seen_ids: set[str] = set()
 

@@ -8,6 +8,8 @@
   GET  /groups/{id}/                          group posts (``<div role="article">``) with free-text prices
   GET  /{page}/ + POST /api/graphql/          a public Page's posts, rendered by JS, streamed on scroll
                                               (see :mod:`crawler.mirror.facebook_pages`)
+  GET  /marketplace/item/{id}/                a listing's own page, its data in ``__bbox`` blobs; a removed
+                                              listing (see :mod:`crawler.mirror.facebook_item`)
 Every page and GraphQL call needs the logged-in cookies ``c_user`` and ``xs`` (an operator's storage state);
 without them, or with the ``login_wall`` fault, the login wall is served (HTTP 200).
 """
@@ -19,6 +21,7 @@ import re
 from html import escape
 from typing import Any
 
+from crawler.mirror import facebook_item as item
 from crawler.mirror import facebook_pages as pages
 from crawler.mirror.catalogue import Product, ProductSource
 from crawler.mirror.routes import Reply, Settings, Site, html_error, html_failure
@@ -55,8 +58,8 @@ def edge(product: Product) -> dict[str, Any]:
         "listing": {
             "__typename": "GroupCommerceProductItem", "id": listing_id(product),
             "marketplace_listing_title": product.name, "custom_title": None,
-            "listing_price": {"formatted_amount": money(product.price), "amount": f"{product.price}.00"},
-            "strikethrough_price": None, "is_pending": False, "is_sold": False,
+            "listing_price": item.listing_price(product),
+            "strikethrough_price": None, "is_pending": item.status(product) == "pending", "is_sold": False,
             "primary_listing_photo": {"image": {"uri": f"https://scontent.xx.fbcdn.net/v/{stable_hex('fbimg', product.id)}.jpg"}},
             "location": {"reverse_geocode": {"city": city, "state": state, "city_page": {"display_name": f"{city}, {state}"}}},
             "marketplace_listing_seller": {"__typename": "User", "name": product.seller_name,
@@ -174,6 +177,12 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
         return Reply(200, "script", text=FB_JS, content_type="application/javascript; charset=utf-8")
     if path == pages.PAGE_JS_PATH:
         return Reply(200, "script", text=pages.PAGE_JS, content_type="application/javascript; charset=utf-8")
+    if path == item.ITEM_JS_PATH:
+        return Reply(200, "script", text=item.ITEM_JS, content_type="application/javascript; charset=utf-8")
+    if match := item.ITEM_PATH.match(path):
+        model = item.item_model(source, match["id"])
+        kind = "item_page" if model["title"] else "item_removed"
+        return Reply(200, kind, model, content_type=_HTML, render=item.render_item)
     if path == "/api/graphql/" and params.get("doc_id") == pages.PAGE_DOC_ID:
         return page_graphql(source, params)
     if path == "/api/graphql/":
@@ -219,7 +228,11 @@ def page_graphql(source: ProductSource, params: dict[str, str]) -> Reply:
 
 
 def is_api(path: str) -> bool:
-    return path == "/api/graphql/" or bool(_SEARCH.match(path) or _GROUP.match(path)) or pages.is_page(path)
+    return (
+        path == "/api/graphql/"
+        or bool(_SEARCH.match(path) or _GROUP.match(path) or item.ITEM_PATH.match(path))
+        or pages.is_page(path)
+    )
 
 
 def inject_bad_items(reply: Reply) -> None:

@@ -166,12 +166,16 @@ def has_more_posts(body: bytes | str) -> bool:
 
 
 def _amount(price: dict[str, Any]) -> int | None:
+    """``amount`` when above zero; else what ``formatted_amount`` says ("Miễn phí" → None: sellers who
+    put the price in the text list it at 0, and the item page's description has it)."""
     amount = price.get("amount")
     if amount not in (None, ""):
         try:
-            return int(Decimal(str(amount)))
+            value = int(Decimal(str(amount)))
         except InvalidOperation:
-            pass
+            value = 0
+        if value > 0:
+            return value
     return parse_price_text(price.get("formatted_amount"))
 
 

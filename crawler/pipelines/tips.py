@@ -8,11 +8,15 @@ spider records each tip's outcome in a :class:`TipLedger`, and :class:`TipOutcom
 as evidence) so the listing enters the review queue even when no rule fires; a tip the spider gave up on
 (404, blocked, unreadable, refused URL) is marked ``failed`` with the reason. A tip whose URL needs the
 browser while it is off, or whose listing did not reach the database (spooled), stays ``queued`` for the
-next run. Counted as ``ecomwatch/tips/{seen,crawled,failed,skipped,pending}``.
+next run. Counted as ``ecomwatch/tips/{seen,crawled,failed,queued,skipped,pending}`` and
+``ecomwatch/tips/failed/<kind>`` (:data:`FAILURE_KINDS`); the extension also adds these counts to the run's
+``crawl_run.stats``, which the store pipeline wrote before ``spider_closed``.
 
 A tip URL is attacker-controlled: :func:`tip_url_problem` allows only http(s), no credentials, a bounded
 length, and — unless ``ECOMWATCH_TIPS_ALLOW_PRIVATE`` — no host that is or resolves to a loopback, private,
-link-local or otherwise non-public address (checked again on every redirect the spider follows).
+link-local or otherwise non-public address (checked again on every redirect the spider follows, and on
+every request of a tips crawl — robots.txt and its redirects included — by :mod:`spiders.tip_guard`);
+``ECOMWATCH_TIPS_TRUSTED_HOSTS`` lists ``host``/``host:port`` entries the operator allows anyway.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +35,7 @@ from scrapy.exceptions import NotConfigured
 from storage import repositories as repo
 from storage import review_repo, tip_crawl_repo
 from storage.db import make_engine, make_session_factory, unit_of_work
+from storage.models import CrawlRun
 from storage.models_review import TIP_RULE_ID
 
 logger = logging.getLogger(__name__)
@@ -74,10 +80,18 @@ def _non_public(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
+def _is_trusted(host: str, port: int | None, trusted: Collection[str]) -> bool:
+    if not trusted:
+        return False
+    wanted = {entry.strip().lower().rstrip(".") for entry in trusted}
+    return host in wanted or (port is not None and f"{host}:{port}" in wanted)
+
+
 def tip_url_problem(url: str, *, allow_private: bool = False, max_length: int = 2048,
-                    resolve: bool = True) -> str | None:  # fmt: skip
+                    resolve: bool = True, trusted: Collection[str] = ()) -> str | None:  # fmt: skip
     """Why ``url`` must not be fetched for a tip, or None. ``resolve`` also checks what the host's name
-    resolves to (blocking: call it from a thread)."""
+    resolves to (blocking: call it from a thread). ``trusted``: ``host`` or ``host:port`` entries the
+    operator allows even when private (``ECOMWATCH_TIPS_TRUSTED_HOSTS``)."""
     if len(url) > max_length:
         return f"URL longer than {max_length} characters"
     try:
@@ -89,9 +103,9 @@ def tip_url_problem(url: str, *, allow_private: bool = False, max_length: int = 
         return "not an http(s) URL"
     if parts.username or parts.password:
         return "URL carries credentials"
-    if allow_private:
-        return None
     host = parts.hostname.rstrip(".").lower()
+    if allow_private or _is_trusted(host, port, trusted):
+        return None
     if host in _LOCAL_NAMES or host.endswith(_LOCAL_SUFFIXES) or "." not in host and ":" not in host:
         return f"host {host} is a local name"
     try:
@@ -117,6 +131,22 @@ def tip_url_problem(url: str, *, allow_private: bool = False, max_length: int = 
 # --- what became of each tip -----------------------------------------------------------------------
 
 
+#: why a tip failed, as counted in ``ecomwatch/tips/failed/<kind>`` (the full reason is in the tip's audit)
+FAILURE_KINDS = frozenset(
+    {
+        "refused",  # an unsafe URL or redirect (private host, not http(s), a seller page …)
+        "unsupported",  # no page object reads that URL
+        "gone",  # 404/410, or the marketplace says the listing does not exist
+        "blocked",  # a block page (captcha, login wall) until the retries ran out
+        "unreadable",  # a page that stayed malformed or truncated
+        "not_product",  # a page without a product
+        "invalid",  # the listing was read but refused by validation
+        "error",  # the page could not be fetched (DNS, connection, timeout)
+        "no_listing",  # nothing came of the URL, for no reason seen
+    }
+)
+
+
 @dataclass(slots=True)
 class TipLedger:
     """Outcomes the ``urls`` spider saw, per tip id; the first listing of a tip wins over any failure."""
@@ -124,6 +154,7 @@ class TipLedger:
     descriptions: dict[int, str] = field(default_factory=dict)
     listings: dict[int, tuple[str, str]] = field(default_factory=dict)  # tip id → (source, external id)
     failures: dict[int, str] = field(default_factory=dict)
+    failure_kinds: dict[int, str] = field(default_factory=dict)  # tip id → one of FAILURE_KINDS
     skipped: dict[int, str] = field(default_factory=dict)
 
     def seeded(self, tip: QueuedTip) -> None:
@@ -132,8 +163,10 @@ class TipLedger:
     def linked(self, tip_id: int, source: str, external_id: str) -> None:
         self.listings.setdefault(tip_id, (source, str(external_id)))
 
-    def failed(self, tip_id: int, reason: str) -> None:
-        self.failures.setdefault(tip_id, reason)
+    def failed(self, tip_id: int, reason: str, kind: str = "error") -> None:
+        if tip_id not in self.failures:
+            self.failures[tip_id] = reason
+            self.failure_kinds[tip_id] = kind if kind in FAILURE_KINDS else "error"
 
     def skip(self, tip_id: int, reason: str) -> None:
         self.skipped.setdefault(tip_id, reason)
@@ -195,57 +228,96 @@ class TipOutcomes:
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any = None) -> None:
         seed = _seed_of(response)
         if seed is not None and seed.tip_id is not None:
-            self.ledger.failed(seed.tip_id, f"the listing was refused: {exception}")
+            self.ledger.failed(seed.tip_id, f"the listing was refused: {exception}", "invalid")
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         ledger = self.ledger
         if reason == "finished":  # an interrupted crawl leaves its unfinished tips queued
             for tip_id in ledger.open_tips():
-                ledger.failed(tip_id, "no listing came of the URL (see the crawl's log)")
-        if not ledger.listings and not ledger.failures:
+                ledger.failed(tip_id, "no listing came of the URL (see the crawl's log)", "no_listing")
+        if not ledger.descriptions:
             return
         engine = make_engine(self.database_url)
-        crawled = failed = pending = 0
         try:
             with unit_of_work(make_session_factory(engine)) as session:
-                ids = tip_crawl_repo.listing_ids(session, list(ledger.listings.values()))
-                evidence: dict[int, list[dict[str, Any]]] = {}
-                for tip_id, key in sorted(ledger.listings.items()):
-                    listing_id = ids.get(key)
-                    if listing_id is None:  # spooled, not stored: the tip is tried again next run
-                        pending += 1
-                        logger.warning("tip %s: listing %s:%s is not in the database; tip left queued",
-                                       tip_id, *key)  # fmt: skip
-                        continue
-                    if review_repo.mark_tip_crawled(session, tip_id, listing_id):
-                        crawled += 1
-                        evidence.setdefault(listing_id, []).append(
-                            tip_evidence(tip_id, ledger.descriptions.get(tip_id, ""))
-                        )
-                        logger.info("tip %s crawled: listing %s:%s (id %s)", tip_id, *key, listing_id)
-                for tip_id, why in sorted(ledger.failures.items()):
-                    if tip_id in ledger.listings:
-                        continue
-                    if review_repo.mark_tip_failed(session, tip_id, why):
-                        failed += 1
-                        logger.warning("tip %s failed: %s", tip_id, why)
-                if evidence:  # a listing tipped before keeps its earlier tips' descriptions too
-                    earlier = tip_crawl_repo.flag_evidence(session, list(evidence), TIP_RULE_ID)
-                    merged = {k: [*earlier.get(k, []), *items] for k, items in evidence.items()}
-                    flags = tip_flags(merged)
-                    repo.upsert_flags(session, flags, rule_pack_version_id=self.pack_version_id(session))
+                counts = self.mark_tips(session)
+                self.record_in_run(session, counts)
         except Exception:  # the tips stay queued: the next run crawls them again
-            self.stats.inc_value("ecomwatch/tips/unrecorded", len(ledger.descriptions))
+            counts = {"ecomwatch/tips/unrecorded": len(ledger.descriptions),
+                      "ecomwatch/tips/queued": len(ledger.descriptions)}  # fmt: skip
             logger.exception(
                 "could not record what became of %d tips; they stay queued", len(ledger.descriptions)
             )
-            return
+            try:  # the run's stats still say so, if the database takes that much
+                with unit_of_work(make_session_factory(engine)) as session:
+                    self.record_in_run(session, counts)
+            except Exception:
+                logger.exception("could not record the tip counts in crawl run %s", self.run_id())
         finally:
             engine.dispose()
-        self.stats.inc_value("ecomwatch/tips/crawled", crawled)
-        self.stats.inc_value("ecomwatch/tips/failed", failed)
+        for key, value in counts.items():
+            self.stats.inc_value(key, value)
+
+    def mark_tips(self, session: Any) -> dict[str, int]:
+        """Mark every tip of the ledger crawled or failed; the per-run counts (``ecomwatch/tips/…``)."""
+        ledger = self.ledger
+        crawled = pending = settled = 0
+        failed: dict[str, int] = {}
+        ids = tip_crawl_repo.listing_ids(session, list(ledger.listings.values())) if ledger.listings else {}
+        evidence: dict[int, list[dict[str, Any]]] = {}
+        for tip_id, key in sorted(ledger.listings.items()):
+            listing_id = ids.get(key)
+            if listing_id is None:  # spooled, not stored: the tip is tried again next run
+                pending += 1
+                logger.warning("tip %s: listing %s:%s is not in the database; tip left queued", tip_id, *key)
+                continue
+            if review_repo.mark_tip_crawled(session, tip_id, listing_id):
+                crawled += 1
+                evidence.setdefault(listing_id, []).append(
+                    tip_evidence(tip_id, ledger.descriptions.get(tip_id, ""))
+                )
+                logger.info("tip %s crawled: listing %s:%s (id %s)", tip_id, *key, listing_id)
+            else:
+                settled += 1  # no longer queued (an inspector closed it meanwhile)
+        for tip_id, why in sorted(ledger.failures.items()):
+            if tip_id in ledger.listings:
+                continue
+            if review_repo.mark_tip_failed(session, tip_id, why):
+                kind = ledger.failure_kinds.get(tip_id, "error")
+                failed[kind] = failed.get(kind, 0) + 1
+                logger.warning("tip %s failed (%s): %s", tip_id, kind, why)
+            else:
+                settled += 1
+        if evidence:  # a listing tipped before keeps its earlier tips' descriptions too
+            earlier = tip_crawl_repo.flag_evidence(session, list(evidence), TIP_RULE_ID)
+            merged = {k: [*earlier.get(k, []), *items] for k, items in evidence.items()}
+            repo.upsert_flags(session, tip_flags(merged), rule_pack_version_id=self.pack_version_id(session))
+        total_failed = sum(failed.values())
+        counts = {
+            "ecomwatch/tips/crawled": crawled,
+            "ecomwatch/tips/failed": total_failed,
+            "ecomwatch/tips/queued": len(ledger.descriptions) - crawled - total_failed - settled,
+            **{f"ecomwatch/tips/failed/{kind}": n for kind, n in sorted(failed.items())},
+        }
         if pending:
-            self.stats.inc_value("ecomwatch/tips/pending", pending)
+            counts["ecomwatch/tips/pending"] = pending
+        return counts
+
+    def run_id(self) -> int | None:
+        return self.stats.get_value("ecomwatch/crawl_run_id")
+
+    def record_in_run(self, session: Any, counts: dict[str, int]) -> None:
+        """Add the tip counts to the crawl run's stats: the store pipeline wrote them before this ran
+        (pipelines close before ``spider_closed``)."""
+        run_id = self.run_id()
+        run = session.get(CrawlRun, run_id) if run_id is not None else None
+        if run is None:
+            logger.warning("no crawl run to record the tip counts in")
+            return
+        mine = {k: v for k, v in self.stats.get_stats().items() if k.startswith("ecomwatch/tips/")}
+        for key, value in counts.items():
+            mine[key] = mine.get(key, 0) + value
+        run.stats = {**(run.stats or {}), **mine}
 
     def pack_version_id(self, session: Any) -> int:
         pack_hash = self.stats.get_value("ecomwatch/rules/pack_hash")

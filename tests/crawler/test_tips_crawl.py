@@ -3,6 +3,10 @@ tip crawled (its listing stored and in the review queue as a tip, rule ``tip``) 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,20 +16,22 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from crawler.mirror import start_mirror
 from crawler.mirror.catalogue import load_catalogue
+from crawler.mirror.facebook import listing_id as fb_listing_id
 from crawler.mirror.tiktok import product_id
 from crawler.pipelines.tips import tip_url_problem
 from crawler.sources import SourcesError, crawl_jobs, load_sources
 from review.app import create_app
 from storage.db import make_engine, upgrade
-from storage.models import Flag, Listing, Source
+from storage.models import CrawlRun, Flag, Listing, Source
 from storage.models_review import TIP_RULE_ID, AuditLog, Tip
 from tests.review.conftest import Env, csrf_of, settings_for
 from tests.review.seed import seed
+from tests.services import need_chromium
 from tests.spiders.crawl_helpers import crawl, mirror_ids
 from tests.spiders.webshop_mirror import GONE, running_mirror
 
@@ -112,6 +118,11 @@ def test_tips_from_the_form_to_the_review_queue(
     reasons = failure_reasons(env)
     assert "HTTP 404" in reasons[str(tips["gone"].id)]
     assert "HTTP 404" in reasons[str(tips["tiki gone"].id)]
+    # the run's own record: tips read, crawled, failed by reason, left queued
+    counts = {"ecomwatch/tips/seen": 7, "ecomwatch/tips/crawled": 4, "ecomwatch/tips/failed": 2,
+              "ecomwatch/tips/failed/gone": 2, "ecomwatch/tips/queued": 1, "ecomwatch/tips/skipped": 1}  # fmt: skip
+    assert tip_counts(stats) == counts
+    assert tip_counts(run_stats(env.engine, stats["ecomwatch/crawl_run_id"])) == counts
 
     with Session(env.engine) as session:
         listed = {
@@ -147,6 +158,21 @@ def test_tips_from_the_form_to_the_review_queue(
 
     [again] = crawl(env.url, "urls", "--tips", "--arg", mirrors.site_urls)  # only the Shopee tip is left
     assert again["ecomwatch/tips/seen"] == 1 and again.get("ecomwatch/tips/crawled", 0) == 0
+    assert tip_counts(run_stats(env.engine, again["ecomwatch/crawl_run_id"])) == {
+        "ecomwatch/tips/seen": 1, "ecomwatch/tips/crawled": 0, "ecomwatch/tips/failed": 0,
+        "ecomwatch/tips/queued": 1, "ecomwatch/tips/skipped": 1,
+    }  # fmt: skip
+
+
+def tip_counts(stats: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in stats.items() if k.startswith("ecomwatch/tips/")}
+
+
+def run_stats(engine: Engine, run_id: int) -> dict[str, object]:
+    with Session(engine) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.finished_at is not None
+        return dict(run.stats)
 
 
 def test_private_addresses_are_refused_unless_allowed(sqlite_url: str, mirrors: Mirrors) -> None:
@@ -163,6 +189,7 @@ def test_private_addresses_are_refused_unless_allowed(sqlite_url: str, mirrors: 
     [stats] = crawl(sqlite_url, "urls", "--tips")
     app.state.engine.dispose()
     assert stats["ecomwatch/tips/failed"] == stats["ecomwatch/tips/refused"] == 3
+    assert run_stats(engine, stats["ecomwatch/crawl_run_id"])["ecomwatch/tips/failed/refused"] == 3
     assert (
         stats.get("item_scraped_count", 0) == 0 and "downloader/request_count" not in stats
     )  # nothing fetched
@@ -263,3 +290,167 @@ def test_the_nightly_crawl_has_a_tips_job(tmp_path: Path) -> None:
     path.write_text("[sources.tiki]\ntips = true\n", encoding="utf-8")
     with pytest.raises(SourcesError, match='spider = "urls"'):
         load_sources(path)
+
+
+def test_tips_pointing_at_marketplace_item_pages(sqlite_url: str, tmp_path: Path) -> None:
+    """In Chromium against the Facebook mirror: a live listing's tip is crawled with its listing, a removed
+    listing's tip fails as gone (nothing stored), and behind a login wall the tip fails as blocked."""
+    need_chromium()
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    app = create_app(settings_for(sqlite_url, tips_per_hour=50))
+    citizen = TestClient(app, follow_redirects=False)
+    product = load_catalogue().query("sữa", None, "default").page(0, 1)[0]
+    live = f"https://www.facebook.com/marketplace/item/{fb_listing_id(product)}/?ref=share"
+    submit(citizen, live, "Sữa giả (live)")
+    submit(citizen, "https://www.facebook.com/marketplace/item/300000000999999/", "Sữa giả (removed)")
+    cookies = [{"name": name, "value": "1", "domain": "127.0.0.1", "path": "/", "expires": -1, "httpOnly": True,
+                "secure": False, "sameSite": "Lax"} for name in ("c_user", "xs")]  # fmt: skip
+    state = tmp_path / "fb-state.json"
+    state.write_text(json.dumps({"cookies": cookies, "origins": []}), encoding="utf-8")
+    env = Env(sqlite_url, engine, app, None)  # type: ignore[arg-type]
+    args = ("urls", "--tips", "--browser", "--arg", f"facebook_state={state}")
+    with start_mirror(source="facebook") as fb:
+        [stats] = crawl(sqlite_url, *args, "--arg", f"site_urls=facebook={fb.url}", timeout=180)
+        tips = tips_by_what(env)
+        assert (tips["live"].status, tips["removed"].status) == ("crawled", "failed")
+        assert "was removed" in failure_reasons(env)[str(tips["removed"].id)]
+        assert stats["ecomwatch/items/removed"] == 1 and stats["item_scraped_count"] == 1
+        assert tip_counts(stats) == {
+            "ecomwatch/tips/seen": 2, "ecomwatch/tips/crawled": 1, "ecomwatch/tips/failed": 1,
+            "ecomwatch/tips/failed/gone": 1, "ecomwatch/tips/queued": 0,
+        }  # fmt: skip
+        with Session(engine) as session:
+            [(source, external_id, url, title)] = session.execute(
+                select(Source.name, Listing.external_id, Listing.url, Listing.title).join(Source)
+            ).all()
+            assert tips["live"].listing_id is not None
+        assert (source, external_id, title) == ("facebook", fb_listing_id(product), product.name)
+        assert url == f"https://www.facebook.com/marketplace/item/{fb_listing_id(product)}/"
+
+        submit(citizen, live.replace("?ref=share", ""), "Sữa giả (walled)")
+        fb.control(login_wall=10)  # every page load meets the login wall
+        [walled] = crawl(sqlite_url, *args, "--arg", f"site_urls=facebook={fb.url}", timeout=180)
+    app.state.engine.dispose()
+    assert tips_by_what(env)["walled"].status == "failed"
+    assert walled["ecomwatch/blocks/login_wall"] == 4  # the first try and three retries
+    assert walled["ecomwatch/tips/failed/blocked"] == 1 and walled.get("item_scraped_count", 0) == 0
+    engine.dispose()
+
+
+# --- requests Scrapy makes on its own (robots.txt and its redirects) stay off private hosts -----------
+
+PRODUCT_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Phân bón NPK</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product", "name": "Phân bón NPK 16-16-8",
+"sku": "NPK-25", "offers": {"@type": "Offer", "price": "520000", "priceCurrency": "VND"}}</script></head>
+<body><h1>Phân bón NPK 16-16-8</h1></body></html>"""
+
+
+@contextmanager
+def local_server(routes: dict[str, tuple[int, dict[str, str], str]]) -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on 127.0.0.1 answering ``routes`` (path → status, headers, body); it records
+    every path asked for."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            asked.append(self.path)
+            status, headers, body = routes.get(self.path, (404, {}, "not here"))
+            data = body.encode()
+            self.send_response(status)
+            for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def crawl_tips_with(db_url: str, **settings: object) -> dict[str, object]:
+    """``run_crawls([("urls", {"tips": "true"})])`` in a subprocess with extra settings (the CLI sets none)."""
+    script = (
+        "import json, sys\n"
+        "from crawler.runner import project_settings, run_crawls\n"
+        "settings = project_settings(**json.loads(sys.argv[1]))\n"
+        "[outcome] = run_crawls([('urls', {'tips': 'true'})], settings)\n"
+        "print('STATS=' + json.dumps(outcome.stats, default=str))\n"
+    )
+    values = {"ECOMWATCH_STORAGE_URL": db_url, "LOG_LEVEL": "INFO", **settings}
+    env = os.environ | {"ECOMWATCH_BACKOFF_BASE": "0.05"}
+    proc = subprocess.run([sys.executable, "-c", script, json.dumps(values)], capture_output=True, text=True,
+                          timeout=120, env=env, check=False)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.split("STATS=", 1)[1])
+
+
+@pytest.mark.parametrize("private_host", ["localhost", "127.1", "[::ffff:127.0.0.1]"])
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_robots_txt_redirects_to_private_hosts_are_refused(
+    sqlite_url: str, private_host: str, allow_private: bool
+) -> None:
+    """The tipped shop is trusted (ECOMWATCH_TIPS_TRUSTED_HOSTS: it is on 127.0.0.1 here); its robots.txt
+    redirects to an internal server by a name (``localhost``), a shorthand that only the resolver turns
+    into 127.0.0.1 (``127.1``) or an IPv4-mapped IPv6 literal. Unless private hosts are allowed, the
+    internal server is never asked; a refused robots.txt counts as none, and the tip is crawled."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    app = create_app(settings_for(sqlite_url, tips_per_hour=50))
+    with local_server(
+        {"/robots.txt": (200, {"Content-Type": "text/plain"}, "User-agent: *\nAllow: /\n")}
+    ) as (
+        internal,
+        internal_asked,
+    ):
+        port = internal.rsplit(":", 1)[1]
+        target = f"http://{private_host}:{port}/robots.txt"
+        routes = {"/robots.txt": (302, {"Location": target}, ""), "/p": (200, {}, PRODUCT_PAGE)}
+        with local_server(routes) as (shop, shop_asked):
+            submit(TestClient(app, follow_redirects=False), shop + "/p", "Phân bón giả (npk)")
+            stats = crawl_tips_with(
+                sqlite_url,
+                ECOMWATCH_TIPS_TRUSTED_HOSTS=[shop.removeprefix("http://")],
+                ECOMWATCH_TIPS_ALLOW_PRIVATE=allow_private,
+            )
+    app.state.engine.dispose()
+    env = Env(sqlite_url, engine, app, None)  # type: ignore[arg-type]
+    assert shop_asked == ["/robots.txt", "/p"]
+    assert tips_by_what(env)["npk"].status == "crawled" and stats["item_scraped_count"] == 1
+    if allow_private:
+        assert internal_asked == ["/robots.txt"] and "ecomwatch/tips/refused_requests" not in stats
+    else:
+        assert internal_asked == [] and stats["ecomwatch/tips/refused_requests"] == 1
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://127.1/p", "resolves to a non-public address (127.0.0.1)"),  # only the resolver says so
+        ("http://2130706433/p", "local name"),
+        ("http://0x7f.0.0.1/p", "resolves to a non-public address (127.0.0.1)"),
+        ("http://localhost./p", "local name"),
+        ("http://LOCALHOST:8080/p", "local name"),
+    ],
+)
+def test_names_that_resolve_to_private_addresses(url: str, problem: str) -> None:
+    assert problem in (tip_url_problem(url) or "")
+
+
+def test_trusted_hosts() -> None:
+    assert tip_url_problem("http://127.0.0.1:8080/p", trusted=["127.0.0.1:8080"]) is None
+    assert "not a public address" in (
+        tip_url_problem("http://127.0.0.1:8081/p", trusted=["127.0.0.1:8080"]) or ""
+    )
+    assert tip_url_problem("http://shop.internal/p", trusted=["shop.internal"]) is None
+    assert tip_url_problem("ftp://shop.internal/p", trusted=["shop.internal"]) == "not an http(s) URL"

@@ -18,7 +18,10 @@ from storage.models import CrawlRun, Flag, Listing, ListingObservation
 
 def crawl(db_url: str, *args: str, timeout: float = 180) -> list[dict[str, Any]]:
     """``ecomwatch --db URL crawl …  --json``; returns each spider's stats."""
-    env = os.environ | {"ECOMWATCH_BACKOFF_BASE": "0.05", "ECOMWATCH_EVIDENCE_DIR": os.environ.get("TMPDIR", "/tmp")}
+    env = os.environ | {
+        "ECOMWATCH_BACKOFF_BASE": "0.05",
+        "ECOMWATCH_EVIDENCE_DIR": os.environ.get("TMPDIR", "/tmp"),
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "--db", db_url, "crawl", *args, "--json"],
         capture_output=True, text=True, timeout=timeout, env=env, check=False,
@@ -31,7 +34,9 @@ def crawl(db_url: str, *args: str, timeout: float = 180) -> list[dict[str, Any]]
 
 def control(mirror_url: str, **faults: Any) -> None:
     request = urllib.request.Request(
-        f"{mirror_url}/__control", data=json.dumps(faults).encode(), headers={"Content-Type": "application/json"}
+        f"{mirror_url}/__control",
+        data=json.dumps(faults).encode(),
+        headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200
@@ -60,9 +65,9 @@ def db_counts(db_url: str) -> dict[str, Any]:
             "observations": session.scalar(select(func.count(ListingObservation.id))),
             "flags": session.scalar(select(func.count(Flag.id))),
             "ids": set(session.scalars(select(Listing.external_id))),
-            "runs": [(r.status, r.stats.get("item_scraped_count", 0)) for r in session.scalars(select(CrawlRun))],
+            "runs": [
+                (r.status, r.stats.get("item_scraped_count", 0)) for r in session.scalars(select(CrawlRun))
+            ],
         }
     engine.dispose()
     return counts
-
-

@@ -7,8 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from crawler.mirror import MirrorHandle, start_mirror
+from crawler.mirror.catalogue import load_catalogue
+from crawler.mirror.facebook import PAGE_SIZE, listing_id
+from crawler.mirror.facebook_item import price_style, status
+from crawler.mirror.facebook_pages import contact
+from storage.db import make_engine, make_session_factory
+from storage.models import Listing
 from tests.spiders.browser import need_chromium
 from tests.spiders.crawl_helpers import crawl, db_counts
 
@@ -77,3 +84,59 @@ def test_arguments() -> None:
         FacebookSpider()
     with pytest.raises(ValueError, match="max_pages must be a whole number"):
         FacebookSpider(page="x", max_pages="abc")
+
+
+def stored_listings(db_url: str) -> dict[str, dict[str, object]]:
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as session:
+        rows = session.execute(
+            select(Listing.external_id, Listing.price, Listing.description, Listing.contacts, Listing.attributes,
+                   Listing.images)
+        ).all()  # fmt: skip
+    engine.dispose()
+    return {r[0]: {"price": r[1], "description": r[2], "contacts": r[3], "attributes": r[4], "images": r[5]}
+            for r in rows}  # fmt: skip
+
+
+def test_search_results_followed_to_their_item_pages(
+    mirror: MirrorHandle, sqlite_url: str, state: str
+) -> None:
+    """``item_pages=1``: each result's item page is opened in Chromium; the description gives the price when
+    the listing says 0 ("Miễn phí") and the phone/Zalo contacts; sold/pending are kept as availability."""
+    catalogue = load_catalogue()
+    expected = {listing_id(p): p for p in catalogue.query("sữa", None, "default").page(0, PAGE_SIZE)}
+    [stats] = crawl(sqlite_url, "facebook", "--base-url", mirror.url, "--query", "sữa", "--max-pages", "1",
+                    "--arg", f"storage_state={state}", "--arg", "details=1", timeout=240)  # fmt: skip
+    served = mirror.stats()["requests"]
+    assert served["item_page"] == stats["ecomwatch/pages/detail"] == len(expected) == PAGE_SIZE
+    listings = stored_listings(sqlite_url)
+    assert set(listings) == set(expected) and stats["item_scraped_count"] == PAGE_SIZE
+    styles = {lid: price_style(p) for lid, p in expected.items()}
+    assert set(styles.values()) == {"amount", "in_text", "ib"}  # the mirror's page gives all three
+    for lid, product in expected.items():
+        got = listings[lid]
+        assert product.name in str(got["description"]) or product.description.strip() in str(
+            got["description"]
+        )
+        if styles[lid] == "amount":
+            assert got["price"] == product.price
+        elif styles[lid] == "in_text":  # "1tr2", "350k", "1.200.000đ": within the writing's rounding
+            assert isinstance(got["price"], int) and 0 <= product.price - got["price"] < 100_000
+        else:
+            assert got["price"] is None  # "giá ib"
+        has_number = "Inbox page" not in contact(product)
+        assert bool((got["contacts"] or {}).get("phones")) == has_number, (lid, got["contacts"])
+        availability = {"sold": "sold", "pending": "pending", "available": "in_stock"}[status(product)]
+        assert got["attributes"]["availability"] == availability
+        assert len(got["images"]) >= 1  # type: ignore[arg-type]
+    assert stats.get("ecomwatch/posts/no_price", 0) == list(styles.values()).count("ib")
+
+
+def test_item_pages_are_off_by_default_and_the_argument_is_checked() -> None:
+    from spiders.facebook import FacebookSpider
+
+    assert FacebookSpider(query="x", details=True).item_pages is False  # the CLI's --details default
+    assert FacebookSpider(query="x", details="1").item_pages is True  # -a details=1
+    assert FacebookSpider(query="x", item_pages="yes").item_pages is True
+    with pytest.raises(ValueError, match="item_pages must be true or false, got 'sometimes'"):
+        FacebookSpider(query="x", item_pages="sometimes")

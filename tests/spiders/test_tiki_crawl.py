@@ -24,7 +24,9 @@ def mirror() -> Iterator[str]:
 def test_crawl_stores_listings_observations_and_flags(mirror: str, db_url: str) -> None:
     expected = mirror_ids(mirror, query=QUERY, max_pages=2)
     assert len(expected) > 40, "the demo catalogue should give this query more than one page"
-    [stats] = crawl(db_url, "tiki", "--base-url", mirror, "--query", QUERY, "--query", "thuốc lá", "--max-pages", "2")
+    [stats] = crawl(
+        db_url, "tiki", "--base-url", mirror, "--query", QUERY, "--query", "thuốc lá", "--max-pages", "2"
+    )
     counts = db_counts(db_url)
     assert expected <= counts["ids"]
     assert counts["observations"] == counts["listings"] == stats["item_scraped_count"]
@@ -79,7 +81,9 @@ def test_crawl_survives_faults(mirror: str, sqlite_url: str, faults: dict, stat:
 
 def test_bad_items_are_counted_and_good_ones_kept(mirror: str, sqlite_url: str) -> None:
     control(mirror, bad_items=True)
-    [stats] = crawl(sqlite_url, "tiki", "--base-url", mirror, "--query", QUERY, "--max-pages", "1", "--no-details")
+    [stats] = crawl(
+        sqlite_url, "tiki", "--base-url", mirror, "--query", QUERY, "--max-pages", "1", "--no-details"
+    )
     assert stats["ecomwatch/items/invalid"] == 2
     counts = db_counts(sqlite_url)
     assert counts["listings"] == stats["item_scraped_count"] > 0

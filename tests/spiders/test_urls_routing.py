@@ -36,7 +36,11 @@ MIRROR = "http://127.0.0.1:8765"
          "https://www.facebook.com/groups/42/"),
         ("https://m.facebook.com/groups/hoi-vape/permalink/99/", "facebook_post", "99",
          "https://www.facebook.com/groups/hoi-vape/"),
-        ("https://www.facebook.com/marketplace/item/123/", "unsupported", None, None),
+        ("https://www.facebook.com/marketplace/item/123/", "facebook_item", "123",
+         "https://www.facebook.com/marketplace/item/123/"),
+        ("https://m.facebook.com/marketplace/item/392128523205558/?ref=share", "facebook_item", "392128523205558",
+         "https://www.facebook.com/marketplace/item/392128523205558/"),
+        ("https://www.facebook.com/marketplace/item/abc/", "unsupported", None, None),
     ],
 )  # fmt: skip
 def test_extra_routes(url: str, kind: str, external_id: str | None, fetch: str | None) -> None:
@@ -108,7 +112,7 @@ def test_tiktok_shopee_and_facebook_urls_without_a_browser(
     assert counts["ids"] == sellers_products | {str(product_id(product))}
     assert stats["ecomwatch/urls/routed/tiktok"] == 3 and stats["ecomwatch/pages/seller"] == 1
     assert stats["ecomwatch/pages/not_found"] == 1
-    assert stats["ecomwatch/urls/skipped/needs_browser"] == 3  # two Shopee products, one Facebook post
+    assert stats["ecomwatch/urls/skipped/needs_browser"] == 4  # two Shopee products, a Facebook post and item
     assert stats["ecomwatch/urls/unsupported/shopee"] == 2
-    assert stats["ecomwatch/urls/unsupported/facebook"] == 2  # the post (no browser) and the item page
+    assert stats["ecomwatch/urls/unsupported/facebook"] == 2  # the post and the item page (no browser)
     assert "ecomwatch/blocks" not in stats and counts["flags"] > 0  # e-cigarettes

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,4 +221,68 @@ def test_extract_a_shop_page_lists_its_products() -> None:
 )
 def test_extract_errors_say_what_is_wrong(args: list[str], message: str) -> None:
     code, output = run_cli("extract", *args)
+    assert code == 2 and message in " ".join(output.split())
+
+
+@pytest.mark.parametrize(
+    ("spider", "args", "message"),
+    [
+        ("webshop", {"max_pages": "abc"}, "webshop: max_pages must be a whole number ≥ 1, got 'abc'"),
+        ("webshop", {"max_pages": "0"}, "webshop: max_pages must be a whole number ≥ 1, got '0'"),
+        ("webshop", {"max_products": "1e3"}, "webshop: max_products must be a whole number"),
+        ("webshop", {"obey_robots": "maybe"}, "webshop: obey_robots must be true or false, got 'maybe'"),
+        ("urls", {"tips": "yes please"}, "urls: tips must be true or false"),
+        ("urls", {"url": "https://shop.vn/p", "max_pages": "-1"}, "urls: max_pages must be a whole number"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_the_argument(
+    spider: str, args: dict[str, str], message: str
+) -> None:
+    from spiders.urls import UrlsSpider
+    from spiders.webshop import WebshopSpider
+
+    cls = {"webshop": WebshopSpider, "urls": UrlsSpider}[spider]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        cls(base_url="https://shop.vn", **args)
+
+
+def test_good_arguments_are_read() -> None:
+    from spiders.webshop import WebshopSpider
+
+    spider = WebshopSpider(base_url="https://shop.vn", max_pages=" 7 ", max_products="20", obey_robots="off")
+    assert (spider.max_pages, spider.max_products, spider.obey_robots) == (7, 20, False)
+
+
+def test_a_bad_argument_is_a_one_line_cli_error(sqlite_url: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "--db", sqlite_url, "crawl", "webshop", "--base-url",
+         "https://shop.vn", "--arg", "max_products=abc"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    assert "max_products must be a whole number" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+FB_RESPONSES = PAGES.parent / "responses"
+FB_ITEM = "https://www.facebook.com/marketplace/item/1187345502261990/"
+
+
+def test_extract_a_saved_facebook_item_page() -> None:
+    code, output = run_cli(
+        "extract", "--url", FB_ITEM, "--file", str(FB_RESPONSES / "facebook_item_page.html")
+    )
+    result = json.loads(output)
+    assert code == 0 and (result["source"], result["external_id"]) == ("facebook", "1187345502261990")
+    assert (result["price"], result["availability"]) == (1_200_000, "pending")  # price from the description
+    assert result["contacts"]["zalo"] == ["+84912345678"] and result["seller"]["id"] == "100089912345678"
+    assert result["location"]["province"] == "An Giang" and result["problems"] == []
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [("facebook_item_removed.html", "was removed"), ("facebook_login_wall.html", "login wall")],
+)
+def test_extract_a_facebook_item_page_that_is_not_a_listing(page: str, message: str) -> None:
+    code, output = run_cli("extract", "--url", FB_ITEM, "--file", str(FB_RESPONSES / page))
     assert code == 2 and message in " ".join(output.split())
