@@ -119,7 +119,13 @@ def crawl(
     ] = None,
     category: Annotated[list[str] | None, typer.Option(help="Category id; repeat for several.")] = None,
     max_pages: Annotated[int, typer.Option(help="Listing pages per query or category.")] = 5,
-    details: Annotated[bool, typer.Option(help="Fetch each product's detail page.")] = True,
+    details: Annotated[
+        bool | None,
+        typer.Option(
+            help="Fetch each product's detail page (default: the spider's own: on for the marketplaces, "
+            "off for Facebook Marketplace item pages)."
+        ),
+    ] = None,
     arg: Annotated[
         list[str] | None, typer.Option("--arg", "-a", help="Extra spider argument KEY=VALUE; repeatable.")
     ] = None,
@@ -165,7 +171,9 @@ def crawl(
     if source not in sources:
         err.print(f"unknown source {source!r}; available: {', '.join(sources)}")
         raise typer.Exit(2)
-    args: dict[str, Any] = {"max_pages": max_pages, "details": details}
+    args: dict[str, Any] = {"max_pages": max_pages}
+    if details is not None:
+        args["details"] = details
     for pair in arg or []:
         key, sep, value = pair.partition("=")
         if not sep or not key:

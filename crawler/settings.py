@@ -64,6 +64,7 @@ ECOMWATCH_TIPS_MAX_PER_RUN = 200  # queued tips one crawl takes, oldest first
 ECOMWATCH_TIPS_MAX_URL_LENGTH = 2048  # longer tip URLs are refused (the tip form's own limit)
 ECOMWATCH_TIPS_MAX_PAGE_BYTES = 10_000_000  # a tipped web-shop page larger than this is dropped
 ECOMWATCH_TIPS_ALLOW_PRIVATE = _config.tips_allow_private  # True lets tip URLs reach 127.0.0.1/private nets
+ECOMWATCH_TIPS_TRUSTED_HOSTS: list[str] = []  # "host" or "host:port" tips may reach even when private
 # The urls spider opens Shopee product and Facebook post URLs in Chromium only when this is on; else
 # they are counted as skipped (ecomwatch/urls/skipped/needs_browser).
 ECOMWATCH_URLS_BROWSER = _config.urls_browser

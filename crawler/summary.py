@@ -26,12 +26,15 @@ def crawl_table(outcomes: list[CrawlOutcome]) -> Table:
     table = Table(title="Crawl summary / Tóm tắt lượt thu thập")
     columns = ("source", "run", "pages", "listings", "new", "changed", "invalid", "flagged", "new flags", "retries",
                "errors", "status")  # fmt: skip
+    with_tips = any("ecomwatch/tips/seen" in o.stats for o in outcomes)
+    if with_tips:  # crawled / failed / still queued, for the tips job
+        columns = (*columns[:-1], "tips ok/failed/queued", columns[-1])
     for column in columns:
         table.add_column(column, justify="left" if column in {"source", "status"} else "right", no_wrap=True)
     for o in outcomes:
         s = o.stats
         pages = s.get("ecomwatch/pages/search", 0) + s.get("ecomwatch/pages/detail", 0)
-        table.add_row(
+        row = [
             o.spider,
             str(s.get("ecomwatch/crawl_run_id", "-")),
             str(pages),
@@ -43,8 +46,15 @@ def crawl_table(outcomes: list[CrawlOutcome]) -> Table:
             str(s.get("ecomwatch/flags/new", 0)),
             str(s.get("retry/count", 0)),
             str(o.errors),
-            "failed" if o.failed else str(s.get("finish_reason", "?")),
-        )
+        ]
+        if with_tips:
+            row.append(
+                "-"
+                if "ecomwatch/tips/seen" not in s
+                else "/".join(str(s.get(f"ecomwatch/tips/{k}", 0)) for k in ("crawled", "failed", "queued"))
+            )
+        row.append("failed" if o.failed else str(s.get("finish_reason", "?")))
+        table.add_row(*row)
     return table
 
 

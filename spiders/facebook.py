@@ -70,9 +70,9 @@ class FacebookSpider(BrowserSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # ``details`` given as text (-a details=1, --arg details=1) is the same switch; the CLI's own
-        # --details/--no-details (a bool, on by default for the marketplaces) is not: item pages are opt-in.
-        if isinstance(details, str):
+        # ``details`` (-a details=1, the CLI's --details) is the same switch as item_pages; item pages
+        # are opt-in: the CLI passes --details/--no-details only when given.
+        if details is not None:
             item_pages = details
         self.item_pages = bool_arg(self.name, "item_pages", item_pages)
         self.query = split_arg(query)

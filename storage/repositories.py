@@ -596,6 +596,15 @@ def finish_crawl_run(session: Session, run_id: int, *, status: str, stats: Mappi
     )
 
 
+def merge_crawl_run_stats(session: Session, run_id: int, stats: Mapping[str, Any]) -> bool:
+    """Add ``stats`` to a crawl run's recorded stats (later keys win); False if there is no such run."""
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        return False
+    run.stats = {**(run.stats or {}), **stats}
+    return True
+
+
 def previous_run(session: Session, spider: str, before_id: int) -> CrawlRun | None:
     return session.scalars(
         select(CrawlRun)

@@ -35,7 +35,6 @@ from scrapy.exceptions import NotConfigured
 from storage import repositories as repo
 from storage import review_repo, tip_crawl_repo
 from storage.db import make_engine, make_session_factory, unit_of_work
-from storage.models import CrawlRun
 from storage.models_review import TIP_RULE_ID
 
 logger = logging.getLogger(__name__)
@@ -310,14 +309,11 @@ class TipOutcomes:
         """Add the tip counts to the crawl run's stats: the store pipeline wrote them before this ran
         (pipelines close before ``spider_closed``)."""
         run_id = self.run_id()
-        run = session.get(CrawlRun, run_id) if run_id is not None else None
-        if run is None:
-            logger.warning("no crawl run to record the tip counts in")
-            return
         mine = {k: v for k, v in self.stats.get_stats().items() if k.startswith("ecomwatch/tips/")}
         for key, value in counts.items():
             mine[key] = mine.get(key, 0) + value
-        run.stats = {**(run.stats or {}), **mine}
+        if run_id is None or not repo.merge_crawl_run_stats(session, run_id, mine):
+            logger.warning("no crawl run to record the tip counts in")
 
     def pack_version_id(self, session: Any) -> int:
         pack_hash = self.stats.get_value("ecomwatch/rules/pack_hash")

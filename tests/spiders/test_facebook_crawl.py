@@ -135,7 +135,9 @@ def test_search_results_followed_to_their_item_pages(
 def test_item_pages_are_off_by_default_and_the_argument_is_checked() -> None:
     from spiders.facebook import FacebookSpider
 
-    assert FacebookSpider(query="x", details=True).item_pages is False  # the CLI's --details default
+    assert FacebookSpider(query="x").item_pages is False  # `ecomwatch crawl facebook` without --details
+    assert FacebookSpider(query="x", details=True).item_pages is True  # --details
+    assert FacebookSpider(query="x", details=False, item_pages="1").item_pages is False  # --no-details wins
     assert FacebookSpider(query="x", details="1").item_pages is True  # -a details=1
     assert FacebookSpider(query="x", item_pages="yes").item_pages is True
     with pytest.raises(ValueError, match="item_pages must be true or false, got 'sometimes'"):
