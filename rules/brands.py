@@ -10,8 +10,9 @@ Brand names and aliases are ordinary terms of the one automaton (accent-insensit
 * known look-alike marks (``fakes`` in brands.yaml, "Lafufu") and brand words split by a space or
   punctuation ("La Coste", "Sam-sung") are terms of the automaton too (sources ``fake``, ``spaced``);
 * ASCII words of four letters or more that are neither brand words nor ordinary words are compared
-  with brand words: same visual skeleton ("Nlke" = "Nike", "Purna" = "Puma"), or a small
-  Levenshtein distance with rapidfuzz ("Adidos", "Guccii", "Pumma", "Rolax"). Results are cached
+  with brand words: same visual skeleton ("Nlke" = "Nike", "Purna" = "Puma"), or a small edit
+  distance with rapidfuzz ("Adidos", "Guccii", "Pumma", "Rolax"); the distance is optimal string
+  alignment, so two neighbouring letters swapped count as one edit ("Rloex", "Maktia"). Results are cached
   per word, so each distinct word costs one fuzzy lookup per process.
 """
 
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from rules.matcher import TermIndex
 from rules.schema import BrandModel, BrandsFile, Problem
@@ -259,7 +260,7 @@ class BrandIndex:
         choices = [c for length in range(max(4, n - 2), n + 3) for c in self._targets.get(length, ())]
         if not choices:
             return None
-        best = process.extractOne(base, [c[0] for c in choices], scorer=Levenshtein.distance, score_cutoff=2)
+        best = process.extractOne(base, [c[0] for c in choices], scorer=OSA.distance, score_cutoff=2)
         if best is None:
             return None
         target, dist, i = best

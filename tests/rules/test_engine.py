@@ -92,3 +92,9 @@ def test_cost_does_not_grow_with_keyword_count(write_pack: Callable[..., Path]) 
 
     assert cost(big) < cost(small) * 2.5
     assert [h.rule_id for h in big.evaluate("mã zq01234x")] == ["t.rule"]
+
+
+@pytest.mark.parametrize("title", ["Đồng hồ Rloex nam dây da", "Máy khoan pin Maktia 199V"])
+def test_swapped_neighbouring_letters_are_a_lookalike_mark(engine, title: str) -> None:
+    hits = engine.evaluate({"title": title})
+    assert any("lookalike" in h.rule_id for h in hits), [h.rule_id for h in hits]
