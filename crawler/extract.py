@@ -48,13 +48,7 @@ def extract_page(url: str, *, file: Path | None = None, user_agent: str = "ecomw
     if route.kind == router.KIND_UNSUPPORTED:
         raise ExtractError(f"{url}: {route.reason}")
     assert route.fetch_url is not None
-    if file is not None:
-        try:
-            body = file.read_bytes()
-        except OSError as error:
-            raise ExtractError(f"--file {file}: {error.strerror}") from None
-    else:
-        body = fetch(route.fetch_url, user_agent=user_agent)
+    body = _page_body(route.fetch_url, file=file, user_agent=user_agent)
     crawled_at = datetime.now(UTC)
     warnings: list[str] = []
     try:
@@ -77,15 +71,19 @@ def extract_page(url: str, *, file: Path | None = None, user_agent: str = "ecomw
     return summarize(listing, warnings=warnings)
 
 
+def _page_body(url: str, *, file: Path | None, user_agent: str) -> bytes:
+    """The saved page (``--file``), else the page fetched from ``url``."""
+    if file is None:
+        return fetch(url, user_agent=user_agent)
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise ExtractError(f"--file {file}: {error.strerror}") from None
+
+
 def extract_facebook_item(url: str, *, file: Path | None, user_agent: str) -> dict[str, Any]:
     """A Marketplace item page: the saved page (Facebook shows it to a logged-in browser only)."""
-    if file is not None:
-        try:
-            body = file.read_bytes()
-        except OSError as error:
-            raise ExtractError(f"--file {file}: {error.strerror}") from None
-    else:
-        body = fetch(url, user_agent=user_agent)
+    body = _page_body(url, file=file, user_agent=user_agent)
     try:
         listing = facebook_item.parse_item_page(body, url=url, crawled_at=datetime.now(UTC))
     except Blocked:
