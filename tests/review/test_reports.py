@@ -57,8 +57,9 @@ def test_percentiles_and_iso_weeks() -> None:
 
 def _decide_some(env: Env) -> None:
     flags = env.seeded.flags
-    set_created(env.engine, flags["milk"], NOW - timedelta(hours=10))
-    set_created(env.engine, flags["bag"], NOW - timedelta(hours=2))
+    now = datetime.now(UTC)  # not the import-time NOW: the decisions below are stamped with the real clock
+    set_created(env.engine, flags["milk"], now - timedelta(hours=10))
+    set_created(env.engine, flags["bag"], now - timedelta(hours=2))
     with Session(env.engine) as session:
         insp = session.get_one(AppUser, env.seeded.users["insp"])
         decide(
