@@ -5,14 +5,20 @@
     .venv/bin/python bench/review.py --keep                # keep the seeded database (its name is printed)
     .venv/bin/python bench/review.py --database NAME       # reuse it: upgraded to head, not seeded again
 
-Reports p50 and p95 per page (queue unfiltered, queue filtered, listing, reports, sellers). Target: p95 < 150 ms.
-The app runs under uvicorn with ``--workers`` processes (default 2, one per core of the target machine).
+Reports p50 and p95 per page (queue unfiltered, queue filtered, queue page 5, listing, reports, sellers) and the
+CPU each request cost the app's processes, the database's backends and the clients. Target: p95 < 150 ms.
+The app runs under uvicorn with ``--workers`` processes (default 2, one per core of the target machine) and
+``--threads`` request threads each (default: ReviewSettings'). The clients are threads of this process, each
+with its own keep-alive connection (the standard library's http.client: light, so the client is not what is
+measured); every response is read in full and must be 200. ``--pages queue,listing`` runs only those pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import queue
 import random
 import re
 import socket
@@ -23,6 +29,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -74,6 +81,7 @@ def seed(url: str, listings: int, flags: int) -> None:
 
 
 DATABASE_ENV = "ECOMWATCH_BENCH_DATABASE_URL"
+THREADS_ENV = "ECOMWATCH_BENCH_THREADS"
 
 
 def bench_app():  # type: ignore[no-untyped-def]
@@ -81,10 +89,11 @@ def bench_app():  # type: ignore[no-untyped-def]
     from review.app import create_app
     from review.settings import ReviewSettings
 
-    return create_app(ReviewSettings(database_url=os.environ[DATABASE_ENV], upgrade_schema=False))
+    threads = {"threads": int(os.environ[THREADS_ENV])} if os.environ.get(THREADS_ENV) else {}
+    return create_app(ReviewSettings(database_url=os.environ[DATABASE_ENV], upgrade_schema=False, **threads))
 
 
-def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def serve(url: str, workers: int, threads: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -95,7 +104,11 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
         # a client sends on it resets the request (uvicorn's default is 5 s).
         f"timeout_keep_alive=120, host='127.0.0.1', port={port}, log_level='warning')"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {DATABASE_ENV: url})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=os.environ | {DATABASE_ENV: url, THREADS_ENV: str(threads or "")},
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -131,18 +144,79 @@ def _server_pids(server_pid: int) -> list[int]:
     return pids
 
 
-def measure(base: str, requests: int, clients: int, listing_ids: list[int], *, server_pid: int) -> None:
-    """p50/p95 latency per page, and the CPU the app's processes spent per request (less sensitive than
-    latency to other jobs on a shared machine; PostgreSQL may run where /proc cannot see it)."""
-    import httpx2 as httpx
+def _database_pids(database: str) -> list[int]:
+    """PostgreSQL backends serving ``database`` on this machine (their title names it); none if the
+    server runs elsewhere."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            title = cmdline.read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres:") and f" {database} " in title:
+            pids.append(int(cmdline.parent.name))
+    return pids
 
-    def client() -> httpx.Client:
-        c = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-        c.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+
+class Client:
+    """One keep-alive HTTP/1.1 connection with its cookies, on the standard library's http.client.
+
+    Light on purpose: the clients share one process and its GIL, and a heavier client would be part of
+    what is measured. Every response is read in full and its status checked.
+    """
+
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").rsplit(":", 1)
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        for cookie in response.headers.get_all("set-cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, content.decode()
+
+    def get(self, path: str) -> str:
+        status, text = self.request("GET", path)
+        assert status == 200, (path, status)
+        return text
+
+
+def measure(
+    base: str,
+    requests: int,
+    clients: int,
+    listing_ids: list[int],
+    *,
+    server_pid: int,
+    database: str,
+    only: list[str] | None = None,
+) -> None:
+    """p50/p95 latency per page, and the CPU spent per request by the app's processes, by the database's
+    backends and by this process's clients (less sensitive than latency to other jobs on a shared
+    machine)."""
+
+    def client() -> Client:
+        c = Client(base)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login")).group(1)  # type: ignore[union-attr]
+        status, _ = c.request(
+            "POST", "/login", {"username": "bench", "password": PASSWORD, "csrf_token": token}
+        )
+        assert status == 303 and "ew_session" in c.cookies, status
         return c
 
     pool = [client() for _ in range(clients)]
+    idle: queue.SimpleQueue[Client] = queue.SimpleQueue()
+    for c in pool:
+        idle.put(c)
     pages = {
         "queue": lambda i: "/queue",
         "queue filtered": lambda i: (
@@ -153,28 +227,40 @@ def measure(base: str, requests: int, clients: int, listing_ids: list[int], *, s
         "reports (12 weeks)": lambda i: "/reports",
         "sellers": lambda i: "/sellers",
     }
-    more = pool[0].get("/queue").text
+    more = pool[0].get("/queue")
     for _ in range(4):
-        more = pool[0].get(re.search(r'hx-get="([^"]+)"', more).group(1).replace("&amp;", "&")).text  # type: ignore[union-attr]
+        more = pool[0].get(re.search(r'hx-get="([^"]+)"', more).group(1).replace("&amp;", "&"))  # type: ignore[union-attr]
     deep = re.search(r'hx-get="([^"]+)"', more).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
     pages["queue page 5 (keyset)"] = lambda i: deep
     for name, path_of in pages.items():
+        if only and not any(name.startswith(prefix) for prefix in only):
+            continue
 
         def hit(i: int, path_of=path_of) -> float:  # type: ignore[no-untyped-def]
-            started = time.perf_counter()
-            response = pool[i % clients].get(path_of(i))
-            assert response.status_code == 200, response.status_code
-            return (time.perf_counter() - started) * 1000
+            c = idle.get()  # a connection nobody is using: one request at a time on each
+            try:
+                started = time.perf_counter()
+                c.get(path_of(i))
+                return (time.perf_counter() - started) * 1000
+            finally:
+                idle.put(c)
 
-        app_pids = _server_pids(server_pid)
-        app_cpu = _cpu_seconds(app_pids)
+        for i in range(clients):  # warm up: every connection once (first compilations, pool connections)
+            hit(i)
+        app_pids, db_pids = _server_pids(server_pid), _database_pids(database)
+        app_cpu, db_cpu, client_cpu = _cpu_seconds(app_pids), _cpu_seconds(db_pids), time.process_time()
         with ThreadPoolExecutor(clients) as executor:
             times = sorted(executor.map(hit, range(requests)))
+        client_cpu = (time.process_time() - client_cpu) * 1000 / requests
         app_cpu = (_cpu_seconds(app_pids) - app_cpu) * 1000 / requests
+        after = _database_pids(database)
+        # A backend that started during the run counts in full; one that ended took its CPU with it.
+        churned = not set(db_pids) <= set(after)
+        db_cpu = (_cpu_seconds(after) - db_cpu) * 1000 / requests
         p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
         print(
-            f"{name:24s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   app cpu {app_cpu:5.1f} ms/request   "
-            f"({requests} requests, {clients} clients)"
+            f"{name:22s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  cpu/request: app {app_cpu:4.1f} ms, "
+            f"db {'n/a' if churned else f'{db_cpu:4.1f}'} ms, clients {client_cpu:4.1f} ms  ({requests} requests, {clients} clients)"
         )
 
 
@@ -187,7 +273,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--threads", type=int, help="request threads per worker (default: ReviewSettings')")
     parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--pages", help="only the pages whose names start with these (comma-separated)")
     parser.add_argument("--database", help="reuse this seeded database (kept): upgrade it, do not seed")
     args = parser.parse_args()
     admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
@@ -210,14 +298,16 @@ def main() -> None:
                 conn.execute(text("SELECT listing_id FROM flag ORDER BY random() LIMIT 500")).scalars()
             )
         engine.dispose()
-        proc, base = serve(url, args.workers)
-        print(f"{args.workers} uvicorn worker(s), database {name}")
+        proc, base = serve(url, args.workers, args.threads)
+        print(f"{args.workers} uvicorn worker(s), {args.threads or 'default'} threads each, database {name}")
         measure(
             base,
             args.requests,
             args.clients,
             ids or [random.randint(1, args.listings)],
             server_pid=proc.pid,
+            database=name,
+            only=args.pages.split(",") if args.pages else None,
         )
     finally:
         if proc is not None:

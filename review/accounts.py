@@ -13,7 +13,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from review.settings import ReviewSettings
@@ -37,7 +37,13 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    session: Session, username: str, password: str, role: str, *, actor: AppUser | None = None, ip: str | None = None
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    actor: AppUser | None = None,
+    ip: str | None = None,
 ) -> AppUser:
     """Add an account; the audit row names ``actor`` (an admin in the web UI) or "cli" when there is none."""
     username = username.strip()
@@ -84,6 +90,16 @@ def active_users(session: Session, roles: tuple[str, ...] = ("inspector",)) -> l
             .order_by(AppUser.username)
         )
     )
+
+
+def colleagues(session: Session) -> list[tuple[int, str]]:
+    """(id, username) of the active inspectors, for the listing page's "assign" choices."""
+    stmt = (
+        select(AppUser.id, AppUser.username)
+        .where(AppUser.active.is_(True), AppUser.role == "inspector")
+        .order_by(AppUser.username)
+    )
+    return [(user_id, username) for user_id, username in session.connection().execute(stmt)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +170,19 @@ def start_session(session: Session, user: AppUser, *, ip: str | None, user_agent
 
 
 @dataclass(frozen=True, slots=True)
+class SessionUser:
+    """The logged-in user as their session found them: a plain snapshot, no database session behind it."""
+
+    id: int
+    username: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
 class Current:
     """The logged-in user of a request and their session's CSRF token."""
 
-    user: AppUser
+    user: SessionUser
     csrf_token: str
     token_hash: str
 
@@ -165,32 +190,45 @@ class Current:
 # Refresh last_seen_at at most this often (seconds): one write per minute, not one per request.
 _TOUCH_EVERY = 60
 
+_sessions, _users = UserSession.__table__.c, AppUser.__table__.c
+# Plain Core on table columns, bound by name: compiled once, cached, no ORM objects per request.
+_RESUME = (
+    select(
+        _sessions.user_id, _sessions.csrf_token, _sessions.created_at, _sessions.last_seen_at,
+        _users.username, _users.role, _users.active,
+    )
+    .join_from(UserSession.__table__, AppUser.__table__, _users.id == _sessions.user_id)
+    .where(_sessions.token_hash == bindparam("token_hash"))
+)  # fmt: skip
 
-def resume_session(session: Session, token: str | None, settings: ReviewSettings) -> Current | None:
-    """The session behind a cookie, if it exists, its user is active and it has not timed out."""
+
+def resume_session(connection: Connection, token: str | None, settings: ReviewSettings) -> Current | None:
+    """The session behind a cookie, if it exists, its user is active and it has not timed out.
+
+    On a connection of its own in autocommit mode (see :func:`review.security.current_session`): one
+    look-up, no transaction; deleting a timed-out session or refreshing ``last_seen_at`` (once a
+    minute) is one statement each, committed as it runs.
+    """
     if not token or len(token) > 128:
         return None
     token_hash = _token_hash(token)
-    row = session.execute(
-        select(UserSession, AppUser)
-        .join(AppUser, AppUser.id == UserSession.user_id)
-        .where(UserSession.token_hash == token_hash)
-    ).first()
+    row = connection.execute(_RESUME, {"token_hash": token_hash}).first()
     if row is None:
         return None
-    user_session, user = row
+    user_id, csrf_token, created_at, last_seen_at, username, role, active = row
     now = utcnow()
     if (
-        not user.active
-        or now - user_session.last_seen_at > settings.idle_timeout
-        or now - user_session.created_at > settings.absolute_timeout
+        not active
+        or now - last_seen_at > settings.idle_timeout
+        or now - created_at > settings.absolute_timeout
     ):
-        session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))
+        connection.execute(delete(UserSession).where(UserSession.token_hash == token_hash))
         return None
-    if (now - user_session.last_seen_at).total_seconds() > _TOUCH_EVERY:
-        user_session.last_seen_at = now
-    session.expunge(user)  # a plain snapshot: still readable by error pages after the session closed
-    return Current(user, user_session.csrf_token, token_hash)
+    if (now - last_seen_at).total_seconds() > _TOUCH_EVERY:
+        connection.execute(
+            update(UserSession).where(UserSession.token_hash == token_hash).values(last_seen_at=now)
+        )
+    return Current(SessionUser(user_id, username, role), csrf_token, token_hash)
 
 
 def end_session(session: Session, token_hash: str) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -89,10 +92,27 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: ReviewSettings) -> FastAPI:
-    engine = make_engine(settings.database_url)
+    # A pooled connection per request thread, and as many again: a request gives its connection back
+    # after its response is sent (when its session closes), by which time its thread may serve another.
+    # No ping per checkout (two checkouts per request, see security.current_session): after a database
+    # restart, a stale connection fails one request and the pool then replaces all of them.
+    engine = make_engine(
+        settings.database_url,
+        pool_size=2 * settings.threads,
+        max_overflow=settings.threads,
+        pre_ping=False,
+    )
     if settings.upgrade_schema:
         ensure_schema(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes and dependencies run in anyio's default thread pool (40 threads unless told).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ecomwatch review",
         docs_url=None,
         redoc_url=None,
@@ -102,6 +122,9 @@ def create_app(settings: ReviewSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.read_session_factory = make_session_factory(
+        engine.execution_options(isolation_level="AUTOCOMMIT")
+    )
     app.state.report_cache = ReportCache(settings.report_cache.total_seconds())
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(NotAuthenticated, _not_authenticated)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -321,14 +322,48 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def translator(lang: str) -> Callable[..., str]:
-    index = 1 if lang == "en" else 0
+    return _translators[1 if lang == "en" else 0]
 
+
+def _make_translator(index: int) -> Callable[..., str]:
     def t(key: str, **values: object) -> str:
         pair = _TEXT.get(key)
         text = pair[index] if pair else key
         return text.format(**values) if values else text
 
     return t
+
+
+_translators = (_make_translator(0), _make_translator(1))  # built once, not per request
+
+
+class _Labels(dict[str, str]):
+    """Texts of one key prefix by suffix (``cat_smuggled`` under ``smuggled``); an unknown suffix
+    gives the key itself, as :func:`translator` does."""
+
+    def __init__(self, prefix: str, index: int) -> None:
+        super().__init__({k[len(prefix) :]: v[index] for k, v in _TEXT.items() if k.startswith(prefix)})
+        self.prefix = prefix
+
+    def __missing__(self, suffix: str) -> str:
+        return self.prefix + suffix
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Per-language lookup tables for pages that print a label per row (one dict look-up each, instead of
+    building the key and calling the translator)."""
+
+    cat: _Labels
+    sev: _Labels
+    st: _Labels
+
+
+_labels = tuple(Labels(_Labels("cat_", i), _Labels("sev_", i), _Labels("st_", i)) for i in (0, 1))
+
+
+def labels(lang: str) -> Labels:
+    return _labels[1 if lang == "en" else 0]
 
 
 def pick_language(query: str | None, cookie: str | None) -> str:

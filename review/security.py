@@ -7,7 +7,7 @@ POST whose token does not match the session's (or, before login, the anonymous c
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from fastapi import Depends, Request
@@ -47,13 +47,29 @@ def settings_of(request: Request) -> ReviewSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One database session per request; routes that change something commit it themselves."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One database session per request; routes that change something commit it themselves.
+
+    Async on purpose: creating a session does no I/O (it connects on first use, in the route's thread),
+    so it costs no trip through the thread pool. Closing rolls back whatever was not committed.
+    """
     session = request.app.state.session_factory()
     try:
         yield session
     finally:
-        session.rollback()
+        session.close()
+
+
+async def get_read_db(request: Request) -> AsyncIterator[Session]:
+    """A session for a route that only reads (the queue, a listing, reports, sellers): its statements
+    run in autocommit mode, so a page sends no BEGIN and no ROLLBACK around its queries. Each statement
+    sees what was committed when it started, as it would in a READ COMMITTED transaction. A route that
+    writes anything must use :func:`get_db`: here each statement would commit on its own.
+    """
+    session = request.app.state.read_session_factory()
+    try:
+        yield session
+    finally:
         session.close()
 
 
@@ -61,18 +77,26 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def current_session(request: Request, db: Session = Depends(get_db)) -> Current | None:  # noqa: B008
-    """The logged-in user, if any (cached per request by FastAPI, so resolved once)."""
-    current = resume_session(db, request.cookies.get(SESSION_COOKIE), settings_of(request))
-    db.commit()  # a touched last_seen_at, or a timed-out session deleted
+def current_session(request: Request) -> Current | None:
+    """The logged-in user, if any (cached per request by FastAPI, so resolved once).
+
+    Looked up on a pooled connection of its own, in autocommit mode, given back before the route runs:
+    a request holds a connection only while its thread works (never while it waits for a thread, which
+    could leave every thread waiting for a connection), and a read-only request sends no BEGIN/COMMIT
+    for it.
+    """
+    engine = request.app.state.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        current = resume_session(connection, request.cookies.get(SESSION_COOKIE), settings_of(request))
     request.state.current = current
     return current
 
 
-def require(*roles: str) -> Callable[..., Current]:
+def require(*roles: str) -> Callable[..., Awaitable[Current]]:
     """A dependency that lets through only logged-in users holding one of ``roles``."""
 
-    def dependency(current: Current | None = Depends(current_session)) -> Current:  # noqa: B008
+    async def dependency(current: Current | None = Depends(current_session)) -> Current:  # noqa: B008
+        # async: a check with no I/O, run on the event loop instead of a trip through the thread pool
         if current is None:
             raise NotAuthenticated()
         if current.user.role not in roles:

@@ -22,6 +22,12 @@ class ReviewSettings:
     # Tips one IP address may submit per hour.
     tips_per_hour: int = 5
     queue_page_size: int = 50
+    # Threads (per server process) that run the routes' database and template work; the connection pool
+    # is sized from it. Few on purpose: that work is Python under one GIL, so more threads only take
+    # turns at it, each hand-over costing time (bench/review.py: 1 thread used ~20 % less CPU per
+    # request than 4); the other requests wait in line, first come first served. Two, so that one slow
+    # request (an export, the reports' first computation) does not hold up every other one.
+    threads: int = 2
     # How long the reports page reuses figures it computed (exports always compute afresh).
     report_cache: timedelta = timedelta(seconds=60)
     # Run migrations on start-up (the CLI does; tests upgrade their own databases).

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from review import formatting
-from review.i18n import pick_language, translator
+from review.i18n import labels, pick_language, translator
 from review.security import csrf_token_for, settings_of
 from review.settings import ANON_CSRF_COOKIE, LANG_COOKIE
 from rules.hits import CATEGORIES, SEVERITIES
@@ -22,12 +25,27 @@ DISMISS_REASONS = (
     "listing_removed", "other",
 )  # fmt: skip
 
+
+@lru_cache(maxsize=512)
+def options(choices: tuple[tuple[str, str], ...], selected: str) -> Markup:
+    """``<option>`` elements for ``(value, label)`` pairs, ``selected`` marked (an empty choice, "any",
+    is the first option anyway): built once per list and choice, not per request (the queue's filters
+    list ~70 provinces). Values and labels are escaped."""
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>\n').format(
+            value, Markup(" selected") if selected and value == selected else "", label
+        )
+        for value, label in choices
+    )
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=True,  # every template, whatever its extension: listing text is attacker-controlled
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates change with a deploy (a restart), not while serving: no stat() per use
 )
 env.filters.update(
     vnd=formatting.vnd,
@@ -38,12 +56,32 @@ env.filters.update(
     pretty_json=formatting.pretty_json,
 )
 env.globals.update(
+    options=options,
     highlight=formatting.highlight,
     CATEGORIES=CATEGORIES,
     SEVERITIES=SEVERITIES,
     STATUSES=STATUSES,
     DISMISS_REASONS=DISMISS_REASONS,
 )
+
+
+@lru_cache(maxsize=8192)
+def _queue_row(row: tuple[Any, ...], lang: str, inspector: bool) -> str:
+    html = env.get_template("_queue_row.html").render(
+        r=row, inspector=inspector, t=translator(lang), labels=labels(lang)
+    )
+    return html + "\n"
+
+
+def queue_rows_html(rows: Sequence[tuple[Any, ...]], lang: str, inspector: bool) -> Markup:
+    """The queue's rows (storage.queue_repo.QueueRow tuples) as HTML. Every inspector asks for the same
+    top of the queue, so each row is rendered once per language and role and then reused: the cache key
+    is the row's whole content (a decision changes its status, so the row renders anew), and the HTML
+    holds nothing of the user who asked (no token, no name)."""
+    return Markup("".join([_queue_row(row, lang, inspector) for row in rows]))
+
+
+env.globals["queue_rows_html"] = queue_rows_html
 
 
 def language(request: Request) -> str:
@@ -62,6 +100,7 @@ def render(
         "csrf_token": csrf,
         "lang": lang,
         "t": translator(lang),
+        "labels": labels(lang),
         "path": request.url.path,
     }
     values.update(context or {})

@@ -28,8 +28,22 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
         cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL mode, a busy timeout and foreign keys."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    pre_ping: bool = True,
+) -> Engine:
+    """Create an engine; SQLite gets WAL mode, a busy timeout and foreign keys.
+
+    ``pool_size``/``max_overflow`` size PostgreSQL's connection pool (SQLAlchemy's defaults, 5 + 10,
+    otherwise): a server with N request threads wants N pooled connections, since a connection past
+    the pool size is opened and closed again per use (a new server process each time). ``pre_ping``
+    tests each connection as it leaves the pool (one round trip per checkout); without it, a
+    connection found dead fails its statement once and the pool replaces all connections it had.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
@@ -38,7 +52,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// means psycopg 3 here (psycopg2 is not a dependency).
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    pool: dict[str, int] = {}
+    if pool_size is not None:
+        pool["pool_size"] = pool_size
+    if max_overflow is not None:
+        pool["max_overflow"] = max_overflow
+    return create_engine(parsed, echo=echo, pool_pre_ping=pre_ping, **pool)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Flag, Listing, ListingObservation, Seller, Source
@@ -36,10 +36,12 @@ class Decision:
 
 @dataclass(slots=True)
 class Dossier:
-    listing: Listing
+    """Rows, not ORM objects: the page reads them only (attributes named as the models' columns)."""
+
+    listing: Row[Any]  # every column of the listing
     source: str
-    seller: Seller | None
-    flags: list[Flag]
+    seller: Row[Any] | None  # every column of the seller
+    flags: list[Row[Any]]  # id, rule_id, category, severity, score, status, evidence
     prices: list[tuple[datetime, int | None, int | None]]
     seller_listings: list[tuple[int, str, int | None, float]] = field(default_factory=list)
     seller_decisions: list[Decision] = field(default_factory=list)
@@ -61,38 +63,48 @@ def decisions_where(session: Session, condition: Any, limit: int) -> list[Decisi
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
     )  # fmt: skip
-    return [Decision(*r) for r in session.execute(stmt)]
+    return [Decision(*r) for r in session.connection().execute(stmt)]
 
 
 _decisions = decisions_where  # the name the seller and case pages used
 
 
+_LISTING, _FLAG, _SELLER = Listing.__table__, Flag.__table__, Seller.__table__
+_FLAG_COLUMNS = ("id", "rule_id", "category", "severity", "score", "status", "evidence")
+
+
 def listing_dossier(session: Session, listing_id: int) -> Dossier | None:
-    """Everything the listing page shows: flags, price history, the seller and their record."""
-    found = session.execute(
-        select(Listing, Source.name)
-        .join(Source, Source.id == Listing.source_id)
-        .where(Listing.id == listing_id)
+    """Everything the listing page shows: flags, price history, the seller and their record.
+
+    Core statements on the session's connection (same transaction): plain rows, none of the ORM's
+    per-object bookkeeping for a page that only reads.
+    """
+    connection = session.connection()
+    listing = connection.execute(
+        select(_LISTING, Source.name.label("source_name"))
+        .join_from(_LISTING, Source, Source.id == _LISTING.c.source_id)
+        .where(_LISTING.c.id == listing_id)
     ).first()
-    if found is None:
+    if listing is None:
         return None
-    listing, source = found
-    seller = session.get(Seller, listing.seller_id) if listing.seller_id else None
-    flags = list(
-        session.scalars(
-            select(Flag).where(Flag.listing_id == listing_id).order_by(Flag.score.desc(), Flag.id)
-        )
-    )
+    seller = None
+    if listing.seller_id:
+        seller = connection.execute(select(_SELLER).where(_SELLER.c.id == listing.seller_id)).first()
+    flags = connection.execute(
+        select(*(_FLAG.c[name] for name in _FLAG_COLUMNS))
+        .where(_FLAG.c.listing_id == listing_id)
+        .order_by(_FLAG.c.score.desc(), _FLAG.c.id)
+    ).all()
     prices = [
         (at, price, sold)
-        for at, price, sold in session.execute(
+        for at, price, sold in connection.execute(
             select(ListingObservation.observed_at, ListingObservation.price, ListingObservation.sold_count)
             .where(ListingObservation.listing_id == listing_id)
             .order_by(ListingObservation.observed_at.desc())
             .limit(60)
         )
     ]
-    dossier = Dossier(listing, source, seller, flags, prices)
+    dossier = Dossier(listing, listing.source_name, seller, list(flags), prices)
     dossier.history = decisions_where(session, Flag.listing_id == listing_id, HISTORY)
     dossier.assignees = dict.fromkeys(f.id for f in flags)
     if dossier.history:  # no review of the listing's flags at all: nobody is assigned
@@ -100,7 +112,7 @@ def listing_dossier(session: Session, listing_id: int) -> Dossier | None:
     if listing.seller_id:
         dossier.seller_listings = [
             (lid, title, price, risk)
-            for lid, title, price, risk in session.execute(
+            for lid, title, price, risk in connection.execute(
                 select(Listing.id, Listing.title, Listing.price, Listing.risk_score)
                 .where(Listing.seller_id == listing.seller_id, Listing.id != listing_id)
                 .order_by(Listing.risk_score.desc(), Listing.id.desc())
@@ -124,7 +136,7 @@ def latest_assignees(session: Session, flag_ids: Sequence[int]) -> dict[int, str
         return {}
     assignee = aliased(AppUser)
     found: dict[int, str] = {}
-    for flag_id, username in session.execute(
+    for flag_id, username in session.connection().execute(
         select(Review.flag_id, assignee.username)
         .join(assignee, assignee.id == Review.assignee_id)
         .where(Review.flag_id.in_(list(flag_ids)))

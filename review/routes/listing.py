@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from review import accounts
 from review.accounts import Current
-from review.security import get_db, require
+from review.security import get_read_db, require
 from review.templating import render
 from storage import review_repo
 
@@ -23,7 +23,7 @@ MESSAGES = ("decided", "conflict", "bad_transition")
 def listing_page(
     request: Request,
     listing_id: int,
-    db: Annotated[Session, Depends(get_db)],
+    db: Annotated[Session, Depends(get_read_db)],
     current: Annotated[Current, Depends(require(*READERS))],
     msg: str = "",
 ) -> Response:
@@ -39,7 +39,12 @@ def listing_page(
             "l": dossier.listing,
             "evidence": evidence,
             "assignees": dossier.assignees,
-            "colleagues": accounts.active_users(db) if current.user.role == "inspector" else [],
+            # Whom to assign to: a minute old at most (the assign route checks the choice afresh).
+            "colleagues": request.app.state.report_cache.memo(
+                ("colleagues",), lambda: accounts.colleagues(db)
+            )
+            if current.user.role == "inspector"
+            else [],
             "message": msg if msg in MESSAGES else None,
         },
     )

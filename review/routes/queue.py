@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 from crawler.normalize import MERGED_PROVINCES
 from review.accounts import Current
 from review.formatting import parse_local_date, start_of_local_day
-from review.security import get_db, require, settings_of
-from review.templating import render
+from review.i18n import translator
+from review.security import get_read_db, require, settings_of
+from review.templating import STATUSES, language, render
 from rules.hits import CATEGORIES, SEVERITIES
 from storage import review_repo
 from storage.review_repo import OPEN_STATUSES, QueueCursor, QueueFilters
@@ -29,6 +31,19 @@ LEGACY_PROVINCES = sorted({old for olds in MERGED_PROVINCES.values() for old in 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 StatusChoice = Literal["open", "new", "in_review", "confirmed", "dismissed", "escalated", "superseded", "all"]
+
+
+@cache
+def filter_choices(lang: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The (value, label) pairs of the queue's fixed filter lists in one language (see templating.options)."""
+    t = translator(lang)
+    return {
+        "status": (("open", t("open")), *((s, t(f"st_{s}")) for s in STATUSES), ("all", t("all"))),
+        "category": (("", t("all")), *((c, t(f"cat_{c}")) for c in CATEGORIES)),
+        "severity": (("", t("all")), *((s, t(f"sev_{s}")) for s in SEVERITIES)),
+        "province_current": tuple((p, p) for p in CURRENT_PROVINCES),
+        "province_legacy": tuple((p, p) for p in LEGACY_PROVINCES),
+    }
 
 
 class QueueQuery(BaseModel):
@@ -82,7 +97,7 @@ class QueueQuery(BaseModel):
 def queue_page(
     request: Request,
     params: Annotated[QueueQuery, Query()],
-    db: Annotated[Session, Depends(get_db)],
+    db: Annotated[Session, Depends(get_read_db)],
     current: Annotated[Current, Depends(require(*READERS))],
 ) -> Response:
     page = review_repo.review_queue(
@@ -103,8 +118,8 @@ def queue_page(
         template = "queue_rows.html" if params.after else "queue_results.html"
         return render(request, template, context)
     context |= {
-        "sources": review_repo.source_names(db),
-        "current_provinces": CURRENT_PROVINCES,
-        "legacy_provinces": LEGACY_PROVINCES,
+        # The filter's choice of sources: a new source shows there within the cache's time to live.
+        "sources": request.app.state.report_cache.memo(("sources",), lambda: review_repo.source_names(db)),
+        "choices": filter_choices(language(request)),
     }
     return render(request, "queue.html", context)

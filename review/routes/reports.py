@@ -19,7 +19,7 @@ from review.exports import MEDIA_TYPES, export_bytes
 from review.formatting import VIETNAM, parse_local_date
 from review.reports import TABLES, build_report, parse_range
 from review.routes.queue import QueueQuery
-from review.security import client_ip, get_db, require
+from review.security import client_ip, get_db, get_read_db, require
 from review.templating import render
 from storage import review_repo
 
@@ -33,6 +33,7 @@ QUEUE_HEADERS = (
 )  # fmt: skip
 
 Db = Annotated[Session, Depends(get_db)]
+ReadDb = Annotated[Session, Depends(get_read_db)]
 Format = Annotated[Literal["csv", "xlsx"], Form()]
 
 
@@ -55,7 +56,7 @@ def _download(content: bytes, fmt: str, stem: str) -> Response:
 @router.get("/reports")
 def reports_page(
     request: Request,
-    db: Db,
+    db: ReadDb,
     current: Annotated[Current, Depends(require(*READERS))],
     date_from: Annotated[str, Query(max_length=10)] = "",
     date_to: Annotated[str, Query(max_length=10)] = "",

@@ -9,13 +9,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from review.accounts import Current
-from review.security import get_db, require
+from review.security import get_read_db, require
 from review.templating import render
 from storage import review_repo
 
 router = APIRouter()
 READERS = ("inspector", "analyst", "admin")
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_read_db)]  # both pages only read
 Reader = Annotated[Current, Depends(require(*READERS))]
 
 

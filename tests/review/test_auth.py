@@ -46,9 +46,13 @@ def test_login_sets_a_hardened_cookie_and_goes_home(env: Env) -> None:
 
 
 def test_secure_cookie_behind_https(env: Env) -> None:
-    env.app = create_app(settings_for(env.url, secure_cookies=True))
-    _, response = _post_login(env, "insp", PASSWORD)
-    assert "Secure" in response.headers["set-cookie"]
+    app, env.app = env.app, create_app(settings_for(env.url, secure_cookies=True))
+    try:
+        _, response = _post_login(env, "insp", PASSWORD)
+        assert "Secure" in response.headers["set-cookie"]
+    finally:  # the fixture disposes of the engine of the app it made, not of this one's
+        env.app.state.engine.dispose()
+        env.app = app
 
 
 def test_wrong_password_and_unknown_user_look_the_same(env: Env) -> None:
