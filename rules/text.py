@@ -8,6 +8,11 @@
   ("ch@nel", "d10r"; never "500ml", "1:1", "2024", "f1"), runs of single letters rejoined
   ("f.a.k.e", "r e p", "v🔥a🔥p🔥e"), whitespace runs collapsed and teencode expanded
   ("ko" → "không", "hàg" → "hàng", see :mod:`rules.textdata`). Diacritics are kept.
+  Issue 3's passes also keep the marks after a stylised letter ("𝘁𝗵𝘂𝗼̂́𝗰" → "thuốc"), break
+  words run together where a side is Vietnamese ("DaoGăm", "Giảm10cmVòngEo"; not "iPhone",
+  "SamSung"), rejoin letters split by emoji with the spaces between words kept ("Q⭐u⭐á
+  d⭐a⭐t⭐e" → "quá date") and dotted dates ("h.s.d t.8./.2.0.2.6" → "hsd t8/2026"), and undo
+  leet digits 5/7/8/9 and "!"/"@" where the word becomes Vietnamese ("7rị", "Thá! L@n").
 * ``folded``: ``text`` without diacritics ("đ" → "d"), character for character.
 
 Every step that changes the length records its edits, so :meth:`NormText.to_original` maps any
@@ -30,7 +35,18 @@ from dataclasses import dataclass
 import ahocorasick
 
 from rules.charmap import Charmap, vietnamese_letters
-from rules.textdata import HOMOGLYPHS, LEET, PUNCTUATION, TEENCODE
+from rules.textdata import (
+    CAMEL_KEEP,
+    HOMOGLYPHS,
+    LEET,
+    LEET_EXTRA,
+    PUNCTUATION,
+    TEENCODE,
+    VN_DISTINCT_ONSETS,
+    VN_DISTINCT_RHYME_PARTS,
+    VN_ONSETS,
+    VN_RHYMES,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +252,9 @@ def _special_edits(text: str) -> list[tuple[int, int, str]]:
             edits.append((m.start(), m.end(), _SPECIAL[chunk]))
             continue
         composed = unicodedata.normalize("NFC", chunk)
+        if len(composed) > 1 and composed[0] in _STYLED:  # "𝘁𝗵𝘂𝗼̂́𝗰": keep the marks
+            edits.append((m.start(), m.end(), _styled_compose(composed)))
+            continue
         rep = "".join(_SPECIAL.get(ch, ch) for ch in composed if ch not in _MARKS)
         if rep != chunk:
             edits.append((m.start(), m.end(), rep))
@@ -416,6 +435,7 @@ def _special_fast(text: str) -> str:
     if _JAMO_RE.search(text):  # Hangul jamo compose without marks: stay cluster by cluster
         return _apply(text, _special_edits(text))[0]
     out = unicodedata.normalize("NFC", text)
+    out = _styled_marks(out)
     if _SPECIAL_HINT.search(out):
         out = _SPECIAL_SUB.sub(lambda m: _SPECIAL.get(m.group(), ""), out)
     return out
@@ -512,6 +532,465 @@ def _leet_hints(cls: bytes) -> list[int]:
     return sorted(found)
 
 
+# -- Disguises of issue 3: stylised letters with marks, words run together, letters split by
+# symbols, digits in dotted runs, leetspeak digits beyond 0/1/3/4. Each pass is its own function
+# behind a cheap hint; normalize() and normalize_reference() call them at the same points.
+
+_VN_MARKS = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323")
+_DIA = frozenset(c for c in vietnamese_letters())  # letters only Vietnamese has, both cases
+_DIA_LOWER = "".join(sorted(c for c in _DIA if c.islower()))
+
+
+def _styled_letters() -> dict[str, str]:
+    """Non-ASCII characters standing for one Latin letter, case kept: stylised (NFKC: full-width,
+    mathematical, circled), look-alikes (:data:`HOMOGLYPHS`) and enclosed letters."""
+    out: dict[str, str] = {}
+    for start, stop in _RANGES:
+        for cp in range(start, stop):
+            c = chr(cp)
+            nf = unicodedata.normalize("NFKC", c)
+            if len(nf) == 1 and nf != c and nf.isascii() and nf.isalpha():
+                out[c] = nf
+    for c, v in HOMOGLYPHS.items():
+        out.setdefault(c, v)
+        if len(c.upper()) == 1 and c.upper() != c:
+            out.setdefault(c.upper(), v.upper())
+    for first, last in _SYMBOL_LETTERS:
+        for cp in range(first, last):
+            out.setdefault(chr(cp), chr(ord("A") + cp - first))
+    return out
+
+
+_STYLED = _styled_letters()
+_STYLED_MARKS_RE = re.compile(f"[^{_MARK_CLASS[1:-1]}]{_MARK_CLASS}+")
+
+
+def _styled_compose(chunk: str) -> str:
+    """A stylised letter and the Vietnamese combining marks after it as one composed letter: "𝗼"
+    "̂" "́" → "ố" (NFKC the letter, keep the marks, NFC). Other marks are dropped, as they are
+    after any letter, and so are marks that do not compose with the letter."""
+    base = _STYLED[chunk[0]]
+    out = unicodedata.normalize("NFC", base + "".join(m for m in chunk[1:] if m in _VN_MARKS))
+    return out if len(out) == 1 else base
+
+
+def _styled_rep(m: re.Match[str]) -> str:
+    chunk = m.group()
+    return _styled_compose(chunk) if chunk[0] in _STYLED else chunk
+
+
+def _styled_marks(text: str) -> str:
+    """What :func:`_special_edits` does to stylised letters with marks, on NFC text."""
+    if not _MARK_HINT.search(text):
+        return text
+    return _STYLED_MARKS_RE.sub(_styled_rep, text)
+
+
+_MARK_HINT = re.compile(_MARK_CLASS)
+
+
+# Words run together: "DaoGăm", "HạnDùng", "Giảm10cmVòngEo". Runs before lower-casing.
+_NEAR = 8
+# Full-width, circled and mathematical letters too (the latter as one range: both cases).
+_MATH = "\U0001d400-\U0001d7ff]"  # mathematical letters, both cases, as one astral range
+_CAMEL_LOWER = (
+    _char_class(
+        {chr(c) for c in [*range(0x61, 0x7B), *range(0xFF41, 0xFF5B), *range(0x24D0, 0x24EA)]}
+        | {c for c in _DIA if c.islower()}
+    )[:-1]
+    + _MATH
+)
+_CAMEL_UPPER = (
+    _char_class(
+        {chr(c) for c in [*range(0x41, 0x5B), *range(0xFF21, 0xFF3B), *range(0x24B6, 0x24D0)]}
+        | {c for c in _DIA if c.isupper()}
+    )[:-1]
+    + _MATH
+)
+_DIA_CLASS = _char_class(_DIA)
+# A lower→upper change, or a digit with a Vietnamese letter at most 8 plain letters away.
+_CAMEL_HINT = re.compile(
+    f"{_CAMEL_LOWER}{_CAMEL_UPPER}|{_DIA_CLASS}[a-zA-Z]{{0,{_NEAR}}}\\d|\\d[a-zA-Z]{{0,{_NEAR}}}{_DIA_CLASS}"
+)
+_CAMEL_TOKEN_MAX = 64
+
+
+def _vn_syllable(word: str) -> bool:
+    """``word`` (lower case, no diacritics) is one Vietnamese syllable: onset and rhyme."""
+    for k in range(min(3, len(word)) + 1):
+        onset, rhyme = word[:k], word[k:]
+        if (k == 0 or onset in VN_ONSETS) and rhyme in VN_RHYMES:
+            front = rhyme[0] in "eiy"  # "gh", "ngh", "k" only before e/i/y; "c", "g", "ng" never
+            if front if onset in ("gh", "ngh", "k") else not (front and onset in ("c", "ng")):
+                return True
+    return False
+
+
+def _vn_distinct(word: str) -> bool:
+    """A syllable with an onset or rhyme that English and brand names rarely have ("xach", "thuoc")."""
+    return (
+        word[:3] in VN_DISTINCT_ONSETS
+        or word[:2] in VN_DISTINCT_ONSETS
+        or any(p in word for p in VN_DISTINCT_RHYME_PARTS)
+    )
+
+
+def _camel_cuts(tok: str) -> tuple[int, ...]:
+    """Where a word break goes inside one alphanumeric token (memoised), see :func:`_camel_split`."""
+    cuts = _CAMEL.get(tok)
+    if cuts is None:
+        if len(_CAMEL) > 100_000:
+            _CAMEL.clear()
+        cuts = _CAMEL[tok] = _camel_split(tok)
+    return cuts
+
+
+_CAMEL: dict[str, tuple[int, ...]] = {}
+
+
+def _camel_split(tok: str) -> tuple[int, ...]:
+    """Cut a token at a lower→upper change and at a letter↔digit change, keeping brand and model
+    names whole: a cut needs a Vietnamese word (with diacritics) on one side ("Dao|Găm",
+    "Giảm|10cm"), or, between plain words, all of them Vietnamese syllables and recognisably
+    Vietnamese ("Khong|Hoa|Don", "Xach|Tay"; not "i|Phone", "Sam|Sung", "Play|Station")."""
+    bounds = [
+        i
+        for i in range(1, len(tok))
+        if tok[i - 1].isdigit() != tok[i].isdigit() or (tok[i - 1].islower() and tok[i].isupper())
+    ]
+    if not bounds:
+        return ()
+    parts = [tok[a:b] for a, b in zip([0, *bounds], [*bounds, len(tok)], strict=True)]
+    digit = [p[0].isdigit() for p in parts]
+    dia = [not digit[k] and not _DIA.isdisjoint(p) for k, p in enumerate(parts)]
+    cuts: list[int] = []
+    for k, pos in enumerate(bounds):
+        if digit[k] or digit[k + 1]:
+            j = k + 1 if digit[k] else k  # the letter side
+            if _digit_cut(parts, digit, j, k) and not _leet_word(parts, k if digit[k] else k + 1):
+                cuts.append(pos)
+        elif dia[k] or dia[k + 1] or _plain_cut(parts, digit, dia, k):
+            cuts.append(pos)
+    return tuple(cuts)
+
+
+def _digit_cut(parts: list[str], digit: list[bool], j: int, k: int) -> bool:
+    """A break between a number and the letters of part ``j`` when they are a Vietnamese word: a
+    syllable in a run of letters with a Vietnamese letter near the digit, as the hint asks
+    ("Giảm|10cm", "TăngChiềuCao|10cm", "7|ngày"; not "iPhone|15", "500.000đ", "20kđ")."""
+    if j > k:  # letters after the digit
+        end = next((i for i in range(j, len(parts)) if digit[i]), len(parts))
+        run = "".join(parts[j:end])
+    else:
+        start = next((i + 1 for i in range(j, -1, -1) if digit[i]), 0)
+        run = "".join(parts[start : j + 1])[::-1]
+    if len(parts[j]) < 2 or not _dia_near(run):
+        return False  # "500.000đ": a unit
+    return _vn_syllable(_fold(parts[j].lower()))
+
+
+def _dia_near(letters: str) -> bool:
+    """A Vietnamese letter within the first few letters, only plain ones before it (as the hint)."""
+    for c in letters[: _NEAR + 1]:
+        if c in _DIA:
+            return True
+        if not ("a" <= c <= "z" or "A" <= c <= "Z"):
+            return False
+    return False
+
+
+def _leet_word(parts: list[str], j: int) -> bool:
+    """Part ``j``, one leet digit, and the letters either side make one Vietnamese syllable
+    ("7rị", "g1ống", "nộ1"): leetspeak, not a number and a word ("7ngày"); the leet passes undo it."""
+    if len(parts[j]) != 1 or parts[j] not in _LEET_ALL:
+        return False
+    before = parts[j - 1] if j > 0 else ""
+    after = parts[j + 1] if j + 1 < len(parts) else ""
+    word = before + _LEET_ALL[parts[j]] + after
+    return _vn_syllable(_fold(word.lower()))
+
+
+def _plain_cut(parts: list[str], digit: list[bool], dia: list[bool], k: int) -> bool:
+    """Between two plain parts ``k`` and ``k + 1``: the group of plain letter parts around them is
+    Vietnamese words only, three or more of them or one recognisably Vietnamese, and not a name."""
+    lo, hi = k, k + 1
+    while lo > 0 and not digit[lo - 1] and not dia[lo - 1]:
+        lo -= 1
+    while hi + 1 < len(parts) and not digit[hi + 1] and not dia[hi + 1]:
+        hi += 1
+    group = [unicodedata.normalize("NFKC", p).lower() for p in parts[lo : hi + 1]]
+    if not all(p.isascii() and _vn_syllable(p) for p in group) or "".join(group) in CAMEL_KEEP:
+        return False
+    if len(group) >= 3:
+        return True
+    return group[0] != group[1] and any(_vn_distinct(p) for p in group)
+
+
+def _camel_edits(text: str, starts: list[int] | None = None) -> list[tuple[int, int, str]]:
+    """A space after the letter before each cut of :func:`_camel_cuts` (the letter keeps its span).
+    ``starts``: positions inside the tokens to look at, ascending, at least every token with a
+    :data:`_CAMEL_HINT` match (only those can be cut); by default the matches themselves."""
+    edits: list[tuple[int, int, str]] = []
+    done, n = 0, len(text)
+    for i in (m.start() for m in _CAMEL_HINT.finditer(text)) if starts is None else starts:
+        if i < done:
+            continue
+        s, e = i, i + 1
+        while s > done and text[s - 1].isalnum():
+            s -= 1
+        while e < n and text[e].isalnum():
+            e += 1
+        done = e
+        if e - s > _CAMEL_TOKEN_MAX:
+            continue
+        tok = text[s:e]
+        for c in _camel_cuts(tok):
+            edits.append((s + c - 1, s + c, tok[c - 1] + " "))
+    return edits
+
+
+def _find_all(data: bytes, needles: tuple[tuple[bytes, int], ...]) -> list[int]:
+    """Ascending positions of each needle in ``data``, shifted by the needle's offset."""
+    found: set[int] = set()
+    for needle, shift in needles:
+        i = data.find(needle)
+        while i >= 0:
+            found.add(i + shift)
+            i = data.find(needle, i + 1)
+    return sorted(found)
+
+
+def _camel_fast(text: str, enc: bytes, passes: list[PassMap]) -> str:
+    """:func:`_camel_pass` for one-byte text. Its hint, a necessary condition for a cut as
+    :data:`_CAMEL_HINT` is for other text: a lower→upper change, or a digit with only plain
+    letters between it and a Vietnamese letter. The tokens looked at: those with a lower→upper
+    change or a digit beside a letter (every token a cut can be in)."""
+    c = enc.translate(_CASE_DIGIT_CLASSES)
+    if b"lU" not in c and not _digit_dia(enc):
+        return text
+    edits = _camel_edits(text, _find_all(c, _CAMEL_NEEDLES))
+    if not edits:
+        return text
+    out = _apply(text, edits)[0]
+    passes.append(_lazy(text, out, _camel_edits))
+    return out
+
+
+_CAMEL_NEEDLES = ((b"lU", 1), (b"ld", 0), (b"dl", 0), (b"Ud", 0), (b"dU", 0))  # fmt: skip
+
+
+def _digit_dia(enc: bytes) -> bool:
+    x = enc.translate(_DIGIT_DIA_CLASSES, _ASCII_LETTERS)  # plain letters deleted: a digit meets
+    return b"vd" in x or b"dv" in x  # the Vietnamese letter of its word
+
+
+# Letters split by emoji or symbols: "Q⭐u⭐á d⭐a⭐t⭐e", "H🔥S🔥D 0🔥2🔥/🔥2🔥0🔥2🔥4". Runs after
+# lower-casing, before the symbols become spaces: the symbols inside such a run become dots, so
+# the split-letter pass rejoins each word and keeps the real spaces between words.
+_SYM_CLASS = (
+    _char_class({c for c, v in _MAP.items() if v == " " and not c.isspace() and 0x7F < ord(c) < 0x10000})[:-1]
+    + "\U00010000-\U0010ffff]"
+)
+_SYM = f"(?:(?!\\w){_SYM_CLASS})"
+_UNIT = "(?:[^\\W_]|/)"
+_SYMSEP_RE = re.compile(f"(?<![\\w/]){_UNIT}(?:{_SYM}{{1,3}}{_UNIT}(?![\\w/])){{2,}}")
+_NOT_UNIT = re.compile(r"[^\w/]")
+
+
+_SYMSEP_HINT = re.compile(f"{_SYM}{_UNIT}{_SYM}")  # a run of three units has one between symbols
+
+
+def _symsep(text: str) -> str:
+    """Symbols between single letters, digits or "/" made dots (same length)."""
+    if not _SYMSEP_HINT.search(text):
+        return text
+    return _SYMSEP_RE.sub(lambda m: _NOT_UNIT.sub(".", m.group()), text)
+
+
+# Digits and "/" in dotted runs: "h.s.d t.8./.2.0.2.6", "h.s.d 0.2./.2.0.2.4".
+_DOTNUM_RE = re.compile(r"(?<![\w/.])(?:[^\W_]|/)(?![\w/])(?:\.(?:[^\W_]|/)(?![\w/])){2,}")
+_DOTWORD_BEFORE = re.compile(r"(?<![\w.])[^\W\d_](?:\.[^\W\d_])+\.?[ :]+$")
+
+
+def _dotnum_edits(text: str) -> list[tuple[int, int, str]]:
+    """Dotted runs of single characters with a digit, joined when they also hold a letter or "/",
+    or follow a dotted word ("h.s.d 2.0.2.6"). Not "1.2.3" alone (a version, a list)."""
+    edits: list[tuple[int, int, str]] = []
+    for m in _DOTNUM_RE.finditer(text):
+        run = m.group()
+        if not any(c.isdigit() for c in run):
+            continue
+        if (
+            "/" in run
+            or any(c.isalpha() for c in run)
+            or _DOTWORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        ):
+            edits.append((m.start(), m.end(), run.replace(".", "")))
+    return edits
+
+
+def _camel_pass(text: str, passes: list[PassMap]) -> str:
+    edits = _camel_edits(text)
+    if not edits:
+        return text
+    out = _apply(text, edits)[0]
+    passes.append(_lazy(text, out, _camel_edits))
+    return out
+
+
+def _dotnum_pass(text: str, passes: list[PassMap]) -> str:
+    edits = _dotnum_edits(text)
+    if not edits:
+        return text
+    out = _apply(text, edits)[0]
+    passes.append(_lazy(text, out, _dotnum_edits))
+    return out
+
+
+def _dotnum_hint(text: str) -> bool:
+    """A run of three dotted units has one between two dots."""
+    return "." in text and _DOT_UNIT_DOT.search(text) is not None
+
+
+_DOT_UNIT_DOT = re.compile(r"\.[\w/]\.")
+
+
+# Leetspeak digits 5/7/8/9 ("7rị", "g0u7", "5ữa") and "!"/"@" beside Vietnamese letters ("Thá!
+# L@n", "đị@"). Runs after lower-casing, before the general leet pass. The hints test what a
+# changed token needs (necessary conditions), in the text or, for the one-byte path, its classes.
+_LEET_ALL = {**LEET, **LEET_EXTRA}
+_LX_ANY = "a-z0-9$!@"
+_LX_DIA = re.compile(
+    f"[5789][{_LX_ANY}]{{0,6}}[{_DIA_LOWER}]|[{_DIA_LOWER}][{_LX_ANY}]{{0,6}}[5789]"
+    f"|[!@][{_DIA_LOWER}]|[{_DIA_LOWER}][!@]"
+)
+_LX_NEW = re.compile("[a-z][5789]|[5789][a-z]")
+_LX_CLASSIC = re.compile("[a-z][0134$!@]|[0134$!@][a-z]")
+_LX_POS = re.compile(f"(?<=[{_LETTER}])[5789!@]|[5789!@](?=[{_LETTER}])")
+_LX_NEXT = re.compile(r" [\w@$!]*(?:[^\W\d_][0-9@$!]|[0-9@$][^\W\d_])")  # the next word is leet too
+_ONSET = (
+    "bl|br|ch|cl|cr|dr|fl|fr|gl|gr|kh|ng|nh|ph|pl|pr|sc|sh|sk|sl|sm|sn|sp|st|sw|th|tr|tw|wh|[b-df-hj-np-tv-z]"
+)
+_PRONOUNCEABLE = re.compile(
+    f"(?:{_ONSET})?[aeiouy]{{1,3}}(?:[b-df-hj-np-tv-z]{{1,2}}[aeiouy]{{1,3}})*[b-df-hj-np-tv-z]{{0,2}}"
+)
+
+
+def _leetx_hint(text: str) -> bool:
+    """Can :func:`_leet_extra` change ``text``? A necessary condition (:func:`_leetx_fast` has its
+    own for one-byte text)."""
+    if _LX_POS.search(text) is None:
+        return False
+    return _LX_DIA.search(text) is not None or (
+        _LX_NEW.search(text) is not None and _LX_CLASSIC.search(text) is not None
+    )
+
+
+def _leetx_fast(text: str, enc: bytes) -> str:
+    """:func:`_leet_extra` for one-byte text, behind a necessary condition over classes: a leet
+    character beside a letter, and then either one of 5789!@ meeting a Vietnamese letter once
+    plain letters and ordinary leet characters are deleted, or an ordinary one too."""
+    a = enc.translate(_LEETX_ADJ_CLASSES)
+    if b"a7" not in a and b"7a" not in a:
+        return text
+    y = enc.translate(_LEETX_DIA_CLASSES, _LEETX_DELETE)
+    if not (b"7v" in y or b"v7" in y or b"ac" in a or b"ca" in a or b"!" in enc or b"@" in enc):
+        return text
+    return _leet_extra(text, _find_all(a, ((b"a7", 1), (b"7a", 0))))
+
+
+def _leet_extra(text: str, starts: list[int] | None = None) -> str:
+    """Undo the extra leetspeak token by token (see :func:`_deleet_extra`); ``text`` itself when
+    nothing changes. ``starts``: the :data:`_LX_POS` matches, ascending, if already known."""
+    pieces: list[str] = []
+    pos = done = 0
+    n = len(text)
+    for i in (m.start() for m in _LX_POS.finditer(text)) if starts is None else starts:
+        if i < done:
+            continue
+        s, e = i, i + 1
+        while s > done and (text[s - 1].isalnum() or text[s - 1] in "@$!"):
+            s -= 1
+        while e < n and (text[e].isalnum() or text[e] in "@$!"):
+            e += 1
+        done = e
+        if e - s > 32:
+            continue
+        tok = text[s:e]
+        key = (tok, tok[-1] == "!" and _LX_NEXT.match(text, e) is not None)
+        rep = _LX_MEMO.get(key, False)
+        if rep is False:
+            if len(_LX_MEMO) > 100_000:
+                _LX_MEMO.clear()
+            rep = _LX_MEMO[key] = _deleet_extra(*key)
+        if rep is not None:
+            pieces += (text[pos:s], rep)
+            pos = e
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+_LX_MEMO: dict[tuple[str, bool], str | None] = {}
+
+
+def _deleet_extra(tok: str, leet_next: bool) -> str | None:
+    """One token's letters for its leet characters, or None to leave it alone. A token with
+    Vietnamese letters must become one Vietnamese syllable ("7rị" → "trị"; never "7ngày", "quá!");
+    a plain one must start with a letter, mix an ordinary leet character with a new digit and
+    become pronounceable ("g0u7"; never "7up", "F88", "9in1", "d7t3", "iphone8plus"). A trailing
+    "!" counts only before another leet word ("thá! l@n")."""
+    core = tok if leet_next else tok.rstrip("!")
+    if len(core) < 2 or core[0] in "@!" or not set("26").isdisjoint(core):
+        return None
+    digits = letters = 0
+    prev_digit = False
+    for c in core:
+        if c.isdigit():
+            if prev_digit:
+                return None  # "58kg", "2026": numbers, not letters
+            digits += 1
+        elif c.isalpha():
+            letters += 1
+        prev_digit = c.isdigit()
+    if letters < 2 or digits > letters or any(c not in _LEET_ALL and not c.isalpha() for c in core):
+        return None
+    cand = "".join(_LEET_ALL.get(c, c) for c in core)
+    if not _LX_POS.search(core):
+        return None  # the hints' first test: a leet character beside a letter
+    if not _DIA.isdisjoint(core):
+        if not _LX_DIA.search(core) or not _vn_syllable(_fold(cand)):
+            return None
+    elif not (
+        core.isascii()
+        and core[0].isalpha()
+        and _LX_NEW.search(core)
+        and _LX_CLASSIC.search(core)
+        and _PRONOUNCEABLE.fullmatch(cand)
+    ):
+        return None
+    return cand + tok[len(core) :]
+
+
+_CASE_DIGIT_CLASSES = _CHARMAP.class_table(
+    {ord("l"): str.islower, ord("U"): str.isupper, ord("d"): str.isdigit}
+)
+_DIGIT_DIA_CLASSES = _CHARMAP.class_table({ord("v"): lambda c: c in _DIA, ord("d"): str.isdigit})
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_LEETX_ADJ_CLASSES = _CHARMAP.class_table(
+    {
+        ord("a"): lambda c: bool(_LETTER_RE.match(c)),
+        ord("7"): lambda c: c in "5789!@",
+        ord("c"): lambda c: c in "0134$",
+    }
+)
+_LEETX_DIA_CLASSES = _CHARMAP.class_table(
+    {ord("v"): lambda c: c in _DIA_LOWER, ord("7"): lambda c: c in "5789!@"}
+)
+_LEETX_DELETE = _ASCII_LETTERS + b"012346$"
+
+
 def normalize(original: str) -> NormText:
     """Normalise one text for matching; see the module docstring.
 
@@ -524,6 +1003,9 @@ def normalize(original: str) -> NormText:
     t = original
     enc = _CHARMAP.encode(t)
     if enc is not None:  # nothing special, nothing exotic: only lower-casing
+        out = _camel_fast(t, enc, passes)
+        if out is not t:
+            t, enc = out, _CHARMAP.encode(out)
         t = t.lower()
         enc = enc.translate(_LOWER_BYTES)
         changed = False
@@ -533,10 +1015,14 @@ def normalize(original: str) -> NormText:
             if out != t:
                 passes.append(_lazy(t, out, _special_edits))
                 t = out
+        if (e := _CHARMAP.encode(t)) is not None:
+            t = _camel_fast(t, e, passes)
+        elif _CAMEL_HINT.search(t):
+            t = _camel_pass(t, passes)
         t = t.lower()
         changed = bool(passes)
         if _EXOTIC_RE.search(t):
-            t = _EXOTIC_RE.sub(_map_char, t)
+            t = _EXOTIC_RE.sub(_map_char, _symsep(t))
             changed = True
         enc = _CHARMAP.encode(t)
     if (
@@ -549,6 +1035,9 @@ def normalize(original: str) -> NormText:
         t = out
         if enc is not None:
             enc = _CHARMAP.encode(t)
+    out = _leetx_fast(t, enc) if enc is not None else _leet_extra(t) if _leetx_hint(t) else t
+    if out is not t:
+        changed, t, enc = True, out, None
     cls = None if enc is None else enc.translate(_CLASSES)
     if cls is None or _leet_hint(cls):
         out = _leet(t, cls)
@@ -556,6 +1045,10 @@ def normalize(original: str) -> NormText:
             changed = True
             t = out
             enc = cls = None
+    if _dotnum_hint(t):
+        out = _dotnum_pass(t, passes)
+        if out is not t:
+            t, enc, cls = out, None, None
     if (b"sas" in cls) if cls is not None else _SPLIT_HINT.search(t):
         edits = _split_edits(t, cls)
         if edits:
@@ -583,19 +1076,27 @@ def normalize_reference(original: str) -> NormText:
         if out != t:
             passes.append(_lazy(t, out, _special_edits))
             t = out
+    if _CAMEL_HINT.search(t):
+        t = _camel_pass(t, passes)
     t = t.lower()
     changed = bool(passes)
     if _EXOTIC_RE.search(t):
-        t = _EXOTIC_RE.sub(_map_char, t)
+        t = _EXOTIC_RE.sub(_map_char, _symsep(t))
         changed = True
     if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
         t = out
+    if _leetx_hint(t):
+        out = _leet_extra(t)
+        if out is not t:
+            changed, t = True, out
     out = _leet(t)
     if out is not t:
         changed = True
         t = out
+    if _dotnum_hint(t):
+        t = _dotnum_pass(t, passes)
     if _SPLIT_HINT.search(t):
         edits = _split_edits(t)
         if edits:

@@ -63,3 +63,35 @@ TEENCODE: dict[str, str] = {
     "za lo": "zalo", "fb": "facebook", "tlđt": "thuốc lá điện tử", "tldt": "thuốc lá điện tử",
     "tl điện tử": "thuốc lá điện tử", "xxứ": "xuất xứ",
 }  # fmt: skip
+
+# Vietnamese syllable structure, without diacritics: onsets and rhymes (folded: "ươ" is "uo").
+# Used to tell Vietnamese words from brand and model names where a disguise is undone only for
+# Vietnamese words (words run together, leetspeak digits beyond 0/1/3/4).
+VN_ONSETS: frozenset[str] = frozenset(
+    "b c ch d g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split()
+)
+VN_RHYMES: frozenset[str] = frozenset(
+    """a ac ach ai am an ang anh ao ap at au ay e ec ech em en eng enh eo ep et eu
+    i ia ic ich iec iem ien ieng iep iet ieu im in inh ip it iu
+    o oa oac oach oai oam oan oang oanh oao oap oat oay oc oe oem oen oeo oet oi om on ong ooc oong op ot
+    u ua uan uang uanh uat uay uc ue uenh ui um un ung uo uoc uoi uom uon uong uop uot uou up ut uu
+    uy uya uych uyen uyet uynh uyt uyu y yen yet yeu""".split()
+)
+# Onsets and rhymes that English and brand names rarely have: two plain (unaccented) words run
+# together ("XachTay", "ThuocLa") are split only if one of them has such a part and they are not
+# the same word twice ("SamSung", "MiuMiu", "MoMo" are kept; three or more plain Vietnamese words
+# are split whatever their parts).
+VN_DISTINCT_ONSETS: frozenset[str] = frozenset("ng ngh nh kh ph th tr gh gi qu".split())
+# Not "ai", "ao", "ang"...: "DaiKin", "BangKok" are names too.
+VN_DISTINCT_RHYME_PARTS: tuple[str, ...] = (
+    "uo", "ie", "ia", "ye", "ua", "uy", "oa", "oe", "ach", "anh", "ich", "inh", "ech", "enh", "ong",
+)  # fmt: skip
+# Names written in camel case whose halves are Vietnamese syllables: never split (lower case, no
+# diacritics). "SamSung" is also kept by the rule above; listed so the intent is explicit.
+CAMEL_KEEP: frozenset[str] = frozenset(
+    {"samsung", "daikin", "honda", "miumiu", "momo", "nokia", "coach", "mango", "satria", "legion"}
+)
+
+# Leetspeak digits the general pass leaves alone (they are sizes and models far more often):
+# undone only in a token that is clearly disguised (see rules.text._leet_extra).
+LEET_EXTRA: dict[str, str] = {"5": "s", "7": "t", "8": "b", "9": "g"}

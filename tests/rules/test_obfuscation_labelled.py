@@ -1,0 +1,47 @@
+"""Quality floor on ``labelled_dev_obf.jsonl``: disguised positives (stylised letters with marks,
+words run together, letters split by emoji, dotted dates, leetspeak digits) and innocent
+look-alikes (camel-case brands, model codes, sizes, prices). Written together with the passes that
+undo the disguises, so it is a development set, not a generalisation figure (tests/data/README.md)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+from rules.engine import Engine
+from rules.evaluation import evaluate_records, read_jsonl
+
+PATH = Path(__file__).resolve().parents[1] / "data" / "labelled_dev_obf.jsonl"
+CATEGORIES = {
+    "counterfeit",
+    "brand_infringement",
+    "smuggled",
+    "prohibited",
+    "restricted",
+    "expired",
+    "misleading",
+}
+
+
+def test_file_is_well_formed() -> None:
+    ids = set()
+    for n, line in enumerate(PATH.read_text(encoding="utf-8").splitlines(), 1):
+        record = json.loads(line)
+        assert record["id"] == f"o{n:04d}"
+        assert unicodedata.normalize("NFC", line) == line
+        assert set(record["labels"]) <= CATEGORIES and len(set(record["labels"])) == len(record["labels"])
+        assert record["price"] is None or isinstance(record["price"], int)
+        ids.add(record["id"])
+    assert len(ids) >= 60
+
+
+def test_disguised_set_quality(engine: Engine) -> None:
+    records = list(read_jsonl(PATH))
+    assert sum(1 for r in records if not r["labels"]) >= 20, "innocent look-alikes are half the point"
+    report = evaluate_records(engine, records)
+    summary = report.summary()
+    assert summary["any_flag"]["recall"] >= 0.95, summary["any_flag"]
+    assert summary["any_flag"]["precision"] >= 0.98, summary["any_flag"]
+    false_flags = [o.id for o in report.outcomes if o.predicted and not o.labels]
+    assert not false_flags
