@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import review_repo
+from storage.audit_repo import Actor
 from storage.models import Flag
 from storage.models_review import AppUser
 
@@ -51,7 +52,7 @@ class Decision:
 def _step(
     session: Session,
     flag: Flag,
-    user: AppUser,
+    user: Actor,
     action: str,
     to_status: str,
     decision: Decision,
@@ -82,7 +83,7 @@ def _step(
     )
 
 
-def decide(session: Session, flag_id: int, user: AppUser, decision: Decision, *, ip: str | None) -> Flag:
+def decide(session: Session, flag_id: int, user: Actor, decision: Decision, *, ip: str | None) -> Flag:
     """Apply ``decision`` to a flag; a final decision on a ``new`` flag first records the claim."""
     flag = session.get(Flag, flag_id)
     if flag is None:

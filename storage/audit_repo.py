@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Flag, utcnow
-from storage.models_review import AppUser, AuditLog, Review
+from storage.models_review import AuditLog, Review
+
+
+class Actor(Protocol):
+    """Who acts: an ``AppUser`` row or the review UI's session snapshot of one."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
 
 
 def move_flag(session: Session, flag_id: int, *, from_status: str, to_status: str) -> bool:
@@ -40,7 +50,7 @@ def audit(
     session: Session,
     action: str,
     *,
-    user: AppUser | None = None,
+    user: Actor | None = None,
     username: str | None = None,
     object_type: str | None = None,
     object_id: str | int | None = None,
