@@ -14,30 +14,54 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from rules.text import fold
+
 # Words after which an expiry date follows (normalised, accents kept; matched as terms).
 TRIGGERS = (
     "hsd", "hạn sử dụng", "hạn dùng", "hạn sd", "exp", "exp date", "expiry", "expiry date", "expiration date",
-    "expired date", "best before", "bbd", "use by", "date", "hết hạn", "ngày hết hạn", "sử dụng đến", "dùng đến",
-    "dùng trước", "sử dụng trước",
+    "expired date", "expires", "expire", "best before", "best before end", "bbe", "bbd", "best by", "use by",
+    "use before", "sell by", "date", "đát", "hết hạn", "ngày hết hạn", "hạn hết", "sử dụng đến", "dùng đến",
+    "dùng trước", "sử dụng trước", "sử dụng tốt nhất trước", "tốt nhất trước", "dùng tốt nhất trước",
+    "hạn sử dụng đến", "han",  # "han": "hạn 10/2026" typed with or without its mark; see _BARE
 )  # fmt: skip
 # Words after which a production date follows; with a shelf life ("HSD 24 tháng") they give an expiry.
 PRODUCTION = (
     "nsx", "ngày sản xuất", "ngày sx", "mfg", "mfd", "mfg date", "manufactured", "sản xuất ngày", "date sản xuất",
-    "sản xuất", "sx", "production date",
+    "sản xuất", "sx", "production date", "prod",
 )  # fmt: skip
 
-_FILLER = r"[\s:.=\-/()]*(?:(?:là|ngày|đến|tới|trước|in|on|tháng\s+)[\s:.=\-]*)?"
+# Patterns run on the folded text (same length as the text), so "tháng", "thang" and "thàng" agree.
+_FILLER = r"[\s:.=\-/()_]*(?:(?:la|ngay|den|toi|truoc|in|on|thang\s+)[\s:.=\-]*)?"
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}  # fmt: skip
 _DMY = r"(?P<d>\d{1,2})[./\-](?P<m>\d{1,2})[./\-](?P<y>\d{4}|\d{2})(?!\d)"
+_DMY_SP = r"(?P<d6>\d{1,2})\s(?P<m6>\d{1,2})\s(?P<y6>20\d{2})(?!\d)"  # "25 10 2026"
 _YMD = r"(?P<y2>20\d{2})[./\-](?P<m2>\d{1,2})(?:[./\-](?P<d2>\d{1,2}))?(?!\d)"
-_TMY = r"(?:t|th|tháng)\s*(?P<m3>\d{1,2})\s*(?:[./\-]|năm)\s*(?P<y3>\d{4}|\d{2})(?!\d)"
-_MY = r"(?P<m4>\d{1,2})[./\-](?P<y4>\d{4}|\d{2})(?![\d./\-])"
+_TMY = r"(?:t|th|thang)\s*(?P<m3>\d{1,2})\s*(?:[./\-]|nam|\s(?=20\d{2}))\s*(?P<y3>\d{4}|\d{2})(?!\d)"
+_MY = r"(?P<m4>\d{1,2})(?:[./\-]|\s+(?=20\d{2}(?![\d./\-])))(?P<y4>\d{4}|\d{2})(?![\d./\-])"  # "07 2026"
+_MON = (  # "10 OCT 2026", "Oct 2026", "05-JUN-26"
+    r"(?:(?P<d7>\d{1,2})[\s./\-]*)?(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+    r"[\s./\-]*(?P<y7>20\d{2}|\d{2})(?!\d)"
+)
 _Y = r"(?P<y5>20\d{2})(?![\d./\-])"
-_DATE = re.compile(_FILLER + "(?:" + "|".join((_DMY, _YMD, _TMY, _MY, _Y)) + ")")
+_DATES = "(?:" + "|".join((_DMY, _DMY_SP, _YMD, _TMY, _MY, _MON, _Y)) + ")"
+_DATE = re.compile(_FILLER + _DATES)
+# a date right after the trigger (see _BARE)
+_DATE_NEXT = re.compile(r"[\s:.=\-_]*(?:(?:den|toi)[\s:.=\-]*)?" + _DATES)
 _SHELF = re.compile(
-    r"(?:hsd|hạn sử dụng|hạn dùng|sử dụng trong|dùng trong|shelf life|(?<!thời )hạn|hd|exp)[\s:.=\-]*(?P<n>\d{1,3})\s*"
-    r"(?P<u>tháng|năm|months?|years?|th|t|m|y)\b"
+    r"(?:hsd|han su dung|han dung|su dung trong|dung trong|shelf life|(?<!thoi )han|hd|exp)[\s:.=\-]*(?P<n>\d{1,3})\s*"
+    r"(?P<u>thang|nam|months?|years?|th|t|m|y)\b"
 )
 _WINDOW = 40
+# "hạn" alone is a trigger only as "hạn 10/2026": typed "hạn" or "han" (never "hàn", Korea), the
+# date right after it with at least its month, and not "thời hạn", "có hạn", "gia hạn"...
+_BARE = ("hạn", "han")
+_WORDS = re.compile(r"[^\W_]+")
+_BARE_OK_BEFORE = frozenset({"hết", "het"})  # "hết hạn 10/2025" is a trigger of its own
+_BARE_NOT_BEFORE = frozenset("thời thoi có co gia kỳ ky giới gioi quyền quyen niên nien bảo bao".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +86,59 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _parse(text: str, pos: int) -> tuple[int, int, date, str] | None:
-    m = _DATE.match(text, pos, min(len(text), pos + _WINDOW))
+def _parse(text: str, pos: int, bare: bool = False) -> tuple[int, int, date, str] | None:
+    window = fold(text[pos : pos + _WINDOW])
+    m = (_DATE_NEXT if bare else _DATE).match(window)
     if m is None:
         return None
     g = m.groupdict()
     try:
+        found: tuple[str, str, date, str] | None = None
         if g["d"] is not None:
             y = _year(g["y"])
-            return None if y is None else (m.start("d"), m.end(), date(y, int(g["m"]), int(g["d"])), "day")
-        if g["y2"] is not None:
+            found = None if y is None else ("d", "", date(y, int(g["m"]), int(g["d"])), "day")
+        elif g["d6"] is not None:
+            found = ("d6", "", date(int(g["y6"]), int(g["m6"]), int(g["d6"])), "day")
+        elif g["y2"] is not None:
             y, mo = int(g["y2"]), int(g["m2"])
             day = date(y, mo, int(g["d2"])) if g["d2"] else _month_end(y, mo)
-            return m.start("y2"), m.end(), day, "day" if g["d2"] else "month"
-        for mk, yk in (("m3", "y3"), ("m4", "y4")):
-            if g[mk] is not None:
-                y = _year(g[yk])
-                return None if y is None else (m.start(mk), m.end(), _month_end(y, int(g[mk])), "month")
-        if g["y5"] is not None:
-            y = int(g["y5"])
-            return m.start("y5"), m.end(), date(y, 12, 31), "year"
+            found = ("y2", "", day, "day" if g["d2"] else "month")
+        elif g["mon"] is not None:
+            y = _year(g["y7"])
+            mo = _MONTHS[g["mon"][:3]]
+            if y is not None:
+                day = date(y, mo, int(g["d7"])) if g["d7"] else _month_end(y, mo)
+                found = ("d7" if g["d7"] else "mon", "", day, "day" if g["d7"] else "month")
+        elif g["y5"] is not None:
+            found = ("y5", "", date(int(g["y5"]), 12, 31), "year")
+        else:
+            for mk, yk in (("m3", "y3"), ("m4", "y4")):
+                if g[mk] is not None:
+                    y = _year(g[yk])
+                    found = None if y is None else (mk, "", _month_end(y, int(g[mk])), "month")
+                    break
     except ValueError:  # month 13, day 31 of a short month...
         return None
-    return None
+    if found is None or (bare and found[3] == "year"):
+        return None
+    return pos + m.start(found[0]), pos + m.end(), found[2], found[3]
+
+
+def _bare(text: str, pos: int) -> bool | None:
+    """For a trigger ending at ``pos``: None if it is a bare "hạn" that cannot be an expiry here,
+    True if it is a bare "hạn" (the date must follow at once), False for any other trigger."""
+    word = text[max(0, pos - 3) : pos]
+    if word not in _BARE:
+        return None if fold(word) == "han" and not (pos > 3 and text[pos - 4].isalnum()) else False
+    if pos > 3 and text[pos - 4].isalnum():
+        return False
+    before = _WORDS.findall(text, max(0, pos - 12), pos - 3)
+    prev = before[-1] if before else ""
+    if prev in _BARE_OK_BEFORE:
+        return False
+    if prev in _BARE_NOT_BEFORE:
+        return None
+    return True
 
 
 def _add_months(d: date, months: int) -> date:
@@ -97,7 +151,10 @@ def find_expiries(text: str, triggers: list[int], productions: list[int]) -> lis
     """Expiry dates after trigger positions (ends of trigger words) in normalised ``text``."""
     out: list[Expiry] = []
     for pos in sorted(set(triggers))[:16]:
-        parsed = _parse(text, pos)
+        bare = _bare(text, pos)
+        if bare is None:
+            continue
+        parsed = _parse(text, pos, bare)
         if parsed is not None:
             s, e, d, precision = parsed
             out.append(Expiry(s, e, d, f"expires {d.isoformat()}", precision))
@@ -106,7 +163,7 @@ def find_expiries(text: str, triggers: list[int], productions: list[int]) -> lis
         if parsed is None:
             continue
         s, e, made, precision = parsed
-        window = text[max(0, s - 80) : e + 80]
+        window = fold(text[max(0, s - 80) : e + 80])
         shelf = _SHELF.search(window)
         if shelf is None:
             continue

@@ -4,20 +4,24 @@ Terms are registered while packs compile; :meth:`TermIndex.build` then makes a s
 keyed by the *folded* (diacritics-free) form. A scan of a listing's folded text finds every term in
 one pass, whatever the number of rules; each raw match is then checked for whole-word boundaries
 and, for terms written with diacritics, for compatible accents in the accent-preserving text:
-"hàng giả" matches "hàng giả" and "hang gia" but never "hàng già".
+"hàng giả" matches "hàng giả" and "hang gia" but never "hàng già". Words typed with only some of
+their marks match when the span shows that marks were dropped (:func:`partial_accents`: "Thuôc
+la", "hàng xach tay", "nôi đia"), and a one-syllable product type typed plain counts right next to
+a foreign mark ("Tui LV", :meth:`TermIndex.scan`).
 """
 
 from __future__ import annotations
 
 import logging
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
 import ahocorasick
 import re2
 
-from rules.text import fold, fold_pattern, normalize_term
+from rules.text import SEPARATOR, fold, fold_pattern, normalize_term, one_syllable
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +92,71 @@ def accents_compatible(found: str, term: str, strict: bool = False) -> bool:
     return True
 
 
+@lru_cache(maxsize=65536)
+def _strip_tone(word: str) -> tuple[str, str]:
+    """(the word without its tone mark, the tone mark or ""), both NFC; same length as ``word``."""
+    nfd = unicodedata.normalize("NFD", word)
+    tone = "".join(c for c in nfd if c in _TONES)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES)), tone
+
+
+_STOP_CODAS = ("c", "ch", "p", "t")
+
+
+@lru_cache(maxsize=65536)
+def partial_accents(found: str, term: str, lenient: bool = False) -> bool:
+    """Whether ``found`` is ``term`` (same folded form, two words or more) typed with some of its
+    diacritics left out, as people type in a hurry ("Thuôc la" for "thuốc lá", "hàng xach tay",
+    "nôi đia").
+
+    Each word must show a subset of the term word's marks: the same tone mark or none, and each
+    letter as in the term or as its plain letter ("già" is never "giả": a different tone is a
+    different word). A word left without some marks may well be another word ("gia" in "hàng gia
+    dụng", "chưa" for "chữa", "ban thân" for "bán thận"), so the span must show that marks were
+    dropped: a word that cannot be Vietnamese as written (a toneless syllable ending in c, ch, p or
+    t: "xach", "thuôc"), or two words short of their marks, in a phrase of three words or more
+    ("han sử dung") or each keeping some mark ("nôi đia"). ``lenient`` (terms that only confirm or
+    cancel a rule that already fired: exclusions, context cues) accepts any one word short of its
+    marks.
+    """
+    fw, tw = found.split(" "), term.split(" ")
+    if len(fw) != len(tw) or len(fw) < 2:
+        return False
+    short = 0
+    telling = False
+    bare = 0  # words short of their marks that show none at all ("gia", "ban")
+    for a, b in zip(fw, tw, strict=True):
+        if a == b:
+            continue
+        base_a, tone_a = _strip_tone(a)
+        base_b, tone_b = _strip_tone(b)
+        if base_a == base_b and tone_a == tone_b:
+            continue  # the tone mark on another vowel ("hoà" for "hòa")
+        if tone_a and tone_a != tone_b:
+            return False
+        if len(base_a) != len(base_b):
+            return False
+        for x, y in zip(base_a, base_b, strict=True):
+            if x != y and x != fold(y):
+                return False
+        short += 1
+        if a == fold(a):
+            bare += 1
+        if not tone_a and tone_b and fold(a).endswith(_STOP_CODAS):
+            telling = True
+    if telling or (short and lenient):
+        return True
+    return short >= 2 and (len(tw) >= 3 or bare == 0)
+
+
+def _foreign_word(term: str) -> bool:
+    """A term in plain letters none of whose words can be a Vietnamese syllable: a foreign mark
+    ("lv", "jordan", "chanel"), never a Vietnamese word typed plain ("huong", "cam", "lao")."""
+    return (
+        term.isascii() and any(c.isalpha() for c in term) and not any(one_syllable(w) for w in term.split())
+    )
+
+
 ACCENT_MODES = ("auto", "as_written", "strict", "any")
 _AROUND = 12  # characters either side that must be plain too
 
@@ -99,6 +168,12 @@ def typed_plain(text: str, folded: str, start: int, end: int) -> bool:
     diacritics, so "gia" is the word "gia", not "giả" without its mark.
     """
     lo, hi = max(0, start - _AROUND), end + _AROUND
+    cut = text.rfind(SEPARATOR, lo, start)  # the neighbourhood stays in the span's field
+    if cut >= 0:
+        lo = cut + 1
+    cut = text.find(SEPARATOR, end, hi)
+    if cut >= 0:
+        hi = cut
     return text[lo:hi] == folded[lo:hi]
 
 
@@ -110,6 +185,8 @@ class TermIndex:
         self._ids: dict[tuple[str, bool], int] = {}
         self._by_key: dict[str, list[tuple[int, str | None, bool]]] = {}
         self._loose: set[str] = set()
+        self._as_written: set[int] = set()  # terms registered with accents="as_written"
+        self._anchors: frozenset[int] = frozenset()  # as_written terms in plain letters (marks, cues)
         self.automaton = self.lazy_automaton = ahocorasick.Automaton()
         self._entries: list[Any] = []  # (key length, pad left, pad right, candidates) per automaton key
         self._lazy_entries: list[Any] = []
@@ -143,6 +220,8 @@ class TermIndex:
             self._ids[key] = tid
             self.texts.append(key[0])
             self._by_key.setdefault(folded, []).append((tid, form, strict))
+        if accents == "as_written":
+            self._as_written.add(tid)
         return tid
 
     def build(self, eager: set[int] | None = None) -> None:
@@ -154,6 +233,7 @@ class TermIndex:
         a rule being evaluated needs them (``lazy=True``). Without ``eager``, all terms are eager.
         """
         self._eager_ids = frozenset(range(len(self.texts)) if eager is None else eager)
+        self._anchors = frozenset(t for t in self._as_written if _foreign_word(self.texts[t]))
         self.automaton, self._entries = self._build({tid for tid in self._eager_ids})
         self.lazy_automaton, self._lazy_entries = self._build(set(range(len(self.texts))) - self._eager_ids)
         logger.debug(
@@ -190,7 +270,16 @@ class TermIndex:
             if all(f is not None for _, f, _ in variants):
                 forms = frozenset().union(*(f for _, f, _ in variants))
             plain = any(not st for _, _, st in variants)
-            entries.append((len(scan_key), *pads[scan_key], tuple(cands), forms, plain))
+            # One syllable written with diacritics and registered as_written (product types such
+            # as "túi", "giày", "áo"): typed plain, it counts right next to a plain as_written term
+            # ("Tui LV", "giay Jordan"), see scan().
+            next_to = tuple(
+                tid
+                for _, _, vs in cands
+                for tid, f, st in vs
+                if f is not None and not st and tid in self._as_written and " " not in self.texts[tid]
+            )
+            entries.append((len(scan_key), *pads[scan_key], tuple(cands), forms, plain, next_to))
         if entries:
             automaton.make_automaton()
         return automaton, entries
@@ -221,13 +310,16 @@ class TermIndex:
         next_sep = seps[0] if seps else 1 << 62
         if padded is None:
             padded = pad(folded)
+        pending: list[tuple[int, int, int]] = []
         for end, key in automaton.iter(padded):
-            length, pad_l, pad_r, cands, any_forms, plain = entries[key]
+            length, pad_l, pad_r, cands, any_forms, plain, next_to = entries[key]
             start = end - length + pad_l  # in folded: padded has one extra leading space
             stop = end - pad_r
             if any_forms is not None:
                 seen = text[start:stop]
-                if seen not in any_forms and (not plain or " " not in seen or seen != folded[start:stop]):
+                if seen not in any_forms and (not plain or " " not in seen):
+                    if next_to and seen == folded[start:stop]:
+                        pending.extend((tid, start, stop) for tid in next_to)  # next to a mark?
                     continue  # no term of this key accepts these accents (the checks below agree)
             while start > next_sep:
                 field += 1
@@ -239,19 +331,56 @@ class TermIndex:
                 for tid, forms, strict in variants:
                     if forms is not None:
                         seen = text[start:stop]
-                        if seen not in forms and (
-                            strict
-                            or seen != folded[start:stop]
-                            or " " not in seen  # one plain syllable is ambiguous: "gia" is giá, già, giả
-                            or not typed_plain(text, folded, start, stop)
+                        if (
+                            seen not in forms
+                            and (
+                                strict
+                                or " " not in seen  # one plain syllable is ambiguous: "gia" is giá, già, giả
+                                or not (
+                                    (seen == folded[start:stop] and typed_plain(text, folded, start, stop))
+                                    or partial_accents(seen, self.texts[tid], lazy)
+                                )
+                            )
                         ):
+                            if tid in next_to and seen == folded[start:stop]:
+                                pending.append((tid, start, stop))  # a plain syllable: next to a mark?
                             continue
                     spans = found.get(tid)
                     if spans is None:
                         found[tid] = [(start, stop, kind)]
                     elif len(spans) < 32:  # enough evidence; bounds work on adversarial input
                         spans.append((start, stop, kind))
+        if pending:
+            self._next_to_anchor(pending, found, text, seps, kinds)
         return found
+
+    def _next_to_anchor(
+        self,
+        pending: list[tuple[int, int, int]],
+        found: dict[int, list[tuple[int, int, int]]],
+        text: str,
+        seps: list[int],
+        kinds: list[int],
+    ) -> None:
+        """Accept plain single syllables of as_written terms found one space from an anchor (a
+        plain as_written term such as a brand word): "Tui LV", "giay Jordan"."""
+        after: set[int] = set()  # where a word right after an anchor starts
+        before: set[int] = set()  # where a word right before an anchor ends
+        for tid, spans in found.items():
+            if tid in self._anchors:
+                for s, e, _ in spans:
+                    after.add(e + 1)
+                    before.add(s - 1)
+        if not after:
+            return
+        for tid, start, stop in pending:
+            if not ((start in after and text[start - 1] == " ") or (stop in before and text[stop] == " ")):
+                continue
+            field = bisect_right(seps, start)
+            kind = kinds[field] if field < len(kinds) else kinds[-1]
+            spans = found.setdefault(tid, [])
+            if (start, stop, kind) not in spans and len(spans) < 32:
+                spans.append((start, stop, kind))
 
 
 class RegexIndex:

@@ -5,14 +5,17 @@
 * ``text``: NFC, lower case (Vietnamese-aware), zero-width and control characters removed,
   stylised letters folded (NFKC: full-width, mathematical alphanumerics, circled letters),
   homoglyphs folded (Cyrillic/Greek look-alikes), leetspeak undone inside alphabetic tokens
-  ("ch@nel", "d10r"; never "500ml", "1:1", "2024", "f1"), runs of single letters rejoined
-  ("f.a.k.e", "r e p", "v🔥a🔥p🔥e"), whitespace runs collapsed and teencode expanded
-  ("ko" → "không", "hàg" → "hàng", see :mod:`rules.textdata`). Diacritics are kept.
-  Issue 3's passes also keep the marks after a stylised letter ("𝘁𝗵𝘂𝗼̂́𝗰" → "thuốc"), break
-  words run together where a side is Vietnamese ("DaoGăm", "Giảm10cmVòngEo"; not "iPhone",
-  "SamSung"), rejoin letters split by emoji with the spaces between words kept ("Q⭐u⭐á
-  d⭐a⭐t⭐e" → "quá date") and dotted dates ("h.s.d t.8./.2.0.2.6" → "hsd t8/2026"), and undo
-  leet digits 5/7/8/9 and "!"/"@" where the word becomes Vietnamese ("7rị", "Thá! L@n").
+  ("ch@nel", "d10r", "nộ1 đị4" after a Vietnamese letter; never "500ml", "1:1", "2024", "f1",
+  "ps4", "$50"), runs of single letters rejoined ("f.a.k.e", "r e p", "v🔥a🔥p🔥e"; a wider gap
+  between letters spaced one apart is a word break: "h à n g  n ộ i" → "hàng nội"), one "." or
+  "_" inside a word removed ("va.pe", "fa_ke", "xá.ch t.ay") or, between two words, made a space
+  ("hàng.fake", "order_taobao"), whitespace runs collapsed and teencode expanded ("ko" →
+  "không", "hàg" → "hàng", see :mod:`rules.textdata`). Diacritics are kept.
+  Disguises undone too: the marks after a stylised letter are kept ("𝘁𝗵𝘂𝗼̂́𝗰" → "thuốc"), words
+  run together are broken where a side is Vietnamese ("DaoGăm", "Giảm10cmVòngEo"; not "iPhone",
+  "SamSung"), letters split by emoji are rejoined with the spaces between words kept ("Q⭐u⭐á
+  d⭐a⭐t⭐e" → "quá date"), and dotted dates ("h.s.d t.8./.2.0.2.6" → "hsd t8/2026"), and leet
+  digits 5/7/8/9 and "!"/"@" are undone where the word becomes Vietnamese ("7rị", "Thá! L@n").
 * ``folded``: ``text`` without diacritics ("đ" → "d"), character for character.
 
 Every step that changes the length records its edits, so :meth:`NormText.to_original` maps any
@@ -146,6 +149,7 @@ _TOKEN_TAIL = re.compile(r"[\w@$!]+$")
 _SPLIT_RE = re.compile(r"(?<![\w@$])[^\W\d_](?:[ .\-_*+~']{1,3}[^\W\d_](?![\w@$])){2,}")
 _SPLIT_SEP = re.compile(r"[ .\-_*+~']+")
 _SPLIT_SEP_NOSPACE = re.compile(r"[.\-_*+~']+")
+_WORD_GAP = re.compile(r"[.\-_*+~']* {2,}[.\-_*+~']*")
 _FOLD_TABLE = {
     cp: unicodedata.normalize("NFD", chr(cp))[0]
     for cp in range(0xC0, 0x2000)
@@ -307,8 +311,11 @@ def _deleet_token(tok: str) -> str | None:
             ok = j - i <= 2 and ("!" not in run or (tok[i - 1].isascii() and tok[j].isascii()))
         elif right:  # leading symbol: "$upreme" (digits first are sizes/units: "500ml", "3ce")
             ok = run == "$"
-        elif left:  # trailing: "gucc1", "adida$" after a real word stem
-            ok = j - i == 1 and run in "1035$" and letters >= 3
+        elif left:  # trailing: "gucc1", "adida$" after a real word stem; "nộ1", "đị4" after a
+            # Vietnamese letter with diacritics (model numbers never follow one: "s4", "ps4" stay)
+            ok = j - i == 1 and (
+                (run in "1035$" and letters >= 3) or (run in "01345" and not tok[i - 1].isascii())
+            )
         else:
             ok = False
         if ok:
@@ -348,7 +355,12 @@ def _leet(text: str, cls: bytes | None = None) -> str:
 
 def _rejoin(run: str) -> str:
     """ "f.a.k.e" -> "fake", "r e p" -> "rep", "h.à.n.g x.á.c.h" -> "hàng xách" (spaces kept
-    between dotted words)."""
+    between dotted words), "h à n g  n ộ i" -> "hàng nội" (a wider gap between letters spaced one
+    apart is a word break)."""
+    if "  " in run:
+        gaps = _SPLIT_SEP.findall(run)
+        if any(len(g) == 1 for g in gaps):
+            return " ".join(_SPLIT_SEP.sub("", w) for w in _WORD_GAP.split(run) if w)
     if run.strip(" ").count(" ") and _SPLIT_SEP_NOSPACE.search(run):
         return " ".join(_SPLIT_SEP_NOSPACE.sub("", w) for w in run.split())
     return _SPLIT_SEP.sub("", run)
@@ -467,12 +479,104 @@ def _split_edits(text: str, cls: bytes | None = None) -> list[tuple[int, int, st
             i = j
         m = _SPLIT_RE.match(text, i)
         if m is not None:
-            edits.append((m.start(), m.end(), _rejoin(m.group())))
+            edits.extend(_rejoin_edits(m.group(), m.start()))
             done = m.end()
     return edits
 
 
+def _rejoin_edits(run: str, at: int) -> list[tuple[int, int, str]]:
+    """The edits rejoining ``run`` (at offset ``at``): one per word when wider gaps break it into
+    words, so that each word maps back to its own letters; else one for the whole run."""
+    out = _rejoin(run)
+    if " " not in out or "  " not in run:
+        return [(at, at + len(run), out)]
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for gap in _WORD_GAP.finditer(run):
+        edits.append((at + pos, at + gap.start(), _SPLIT_SEP.sub("", run[pos : gap.start()])))
+        edits.append((at + gap.start(), at + gap.end(), " "))
+        pos = gap.end()
+    edits.append((at + pos, at + len(run), _SPLIT_SEP.sub("", run[pos:])))
+    if " ".join(r for _, _, r in edits if r != " ") != out:  # pragma: no cover - _rejoin disagrees
+        return [(at, at + len(run), out)]
+    return edits
+
+
 _SEPS = frozenset(" .-_*+~'")
+# One "." or "_" inside a word ("va.pe", "fa_ke", "hà.ng", "t.rị") or between two words
+# ("hàng.fake", "order_taobao"). A piece of one or two letters is part of a split word when the
+# whole is a word: Vietnamese pieces only when they make one Vietnamese syllable ("n.ội" but not
+# "p.tân"), other pieces when the whole is short ("da.te", "h.sd"). Otherwise the mark is a space.
+_INNER_BEFORE = frozenset("@$.-'_")
+_INNER_MAX = 24  # longer pieces are not words: leave them alone
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def one_syllable(word: str) -> bool:
+    """Whether ``word`` (lower case, Vietnamese letters) can be one Vietnamese syllable."""
+    if _SYLLABLE.fullmatch(_fold(word)) is None:
+        return False
+    return sum(1 for c in unicodedata.normalize("NFD", word) if c in _TONE_MARKS) <= 1
+
+
+def _inner_marks(text: str, first: bool = False) -> list[int]:
+    """Positions of "." and "_" between two letters, in order (a few finds instead of a regex:
+    sentences have many marks, few of them inside words); ``first``: stop at the first one."""
+    n = len(text)
+    found: list[int] = []
+    for mark in "._":
+        i = text.find(mark, 1)
+        while 0 < i < n - 1:
+            if text[i - 1].isalpha() and text[i + 1].isalpha():
+                if first:
+                    return [i]
+                found.append(i)
+            i = text.find(mark, i + 1)
+    return sorted(found)
+
+
+def _inner_hint(text: str) -> bool:
+    return bool(_inner_marks(text, first=True))
+
+
+def _inner_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    done = 0
+    n = len(text)
+    for p in _inner_marks(text):  # each mark with a letter either side
+        if p < done:
+            continue
+        s = p - 1
+        while s > 0 and p - s <= _INNER_MAX and text[s - 1].isalpha():
+            s -= 1
+        e = p + 1
+        while e < n and e - p <= _INNER_MAX and text[e].isalpha():
+            e += 1
+        done = e
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] in _INNER_BEFORE):
+            continue  # "a.b.c", "abc@mail.com", "x_y.z": not one mark between two words
+        if e < n and (
+            text[e].isalnum()
+            or text[e] in "@$"
+            or (text[e] in "._-'" and e + 1 < n and text[e + 1].isalpha())
+        ):
+            continue
+        left, right = text[s:p], text[p + 1 : e]
+        if len(left) > _INNER_MAX or len(right) > _INNER_MAX:
+            continue
+        joined = left + right
+        if len(joined) < 3:
+            continue  # initials ("c.k", "t.p") stay as written
+        if min(len(left), len(right)) <= 2 and (
+            one_syllable(joined) if not joined.isascii() else len(joined) <= 7
+        ):
+            edits.append((p, p + 1, ""))
+        else:
+            edits.append((p, p + 1, " "))
+    return edits
 
 
 def _wordish(ch: str) -> bool:
@@ -502,18 +606,26 @@ if not (_CHARMAP.encode("".join(sorted(_CHARMAP.chars))) or b"").translate(_FOLD
     raise RuntimeError("the common alphabet must fold to ASCII")  # pragma: no cover - a table bug
 _LETTER_RE = re.compile(f"[{_LETTER}]")
 # Classes for the passes' hints: a letter (as the hint regexes define it), "$", another leet
-# character, a split-letter separator. _LEET_HINT and _SPLIT_HINT become substring tests.
+# character, "." or "_", another split-letter separator. _LEET_HINT, _SPLIT_HINT and _inner_hint
+# become substring tests.
 _CLASSES = _CHARMAP.class_table(
     {
         ord("a"): lambda c: bool(_LETTER_RE.match(c)),
         ord("$"): lambda c: c == "$",
         ord("1"): lambda c: c in _LEET_CHARS,
+        ord("d"): lambda c: c in "._",  # separators that may also sit inside a word (_inner_hint)
         ord("s"): lambda c: c in _SEPS,
     }
 )
 
 
-_SPLIT_HINT_CLS = re.compile(rb"sas")  # _SPLIT_HINT over the classes
+_SPLIT_HINT_CLS = re.compile(rb"[sd]a[sd]")  # _SPLIT_HINT over the classes ("d": "." or "_")
+
+
+def _split_hint(cls: bytes) -> bool:
+    return b"sas" in cls or b"sad" in cls or b"das" in cls or b"dad" in cls
+
+
 _NEWLINE_AS_SPACE = bytes.maketrans(b"\n", b" ")  # "\n" and " " are their own bytes in _CHARMAP
 
 
@@ -1025,16 +1137,6 @@ def normalize(original: str) -> NormText:
             t = _EXOTIC_RE.sub(_map_char, _symsep(t))
             changed = True
         enc = _CHARMAP.encode(t)
-    if (
-        b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
-        if enc is not None
-        else ("  " in t or "\n " in t or " \n" in t or "\n\n" in t)
-    ):
-        out = _WS_RE.sub(_ws_rep, t)
-        passes.append(_lazy(t, out, _ws_edits))
-        t = out
-        if enc is not None:
-            enc = _CHARMAP.encode(t)
     out = _leetx_fast(t, enc) if enc is not None else _leet_extra(t) if _leetx_hint(t) else t
     if out is not t:
         changed, t, enc = True, out, None
@@ -1049,13 +1151,35 @@ def normalize(original: str) -> NormText:
         out = _dotnum_pass(t, passes)
         if out is not t:
             t, enc, cls = out, None, None
-    if (b"sas" in cls) if cls is not None else _SPLIT_HINT.search(t):
+    # Letters split apart are rejoined before whitespace is collapsed: a wider gap between letters
+    # spaced one apart is a word break ("h à n g  n ộ i").
+    if (
+        (b"sas" in cls or b"sad" in cls or b"das" in cls or b"dad" in cls)  # _split_hint(cls), inlined
+        if cls is not None
+        else _SPLIT_HINT.search(t)
+    ):
         edits = _split_edits(t, cls)
         if edits:
             out = _apply(t, edits)[0]
             passes.append(_lazy(t, out, _split_edits))
             t = out
+            enc = cls = None
+    if b"ada" in cls if cls is not None else _inner_hint(t):
+        edits = _inner_edits(t)
+        if edits:
+            t, pm = _apply(t, edits)
+            passes.append(pm)
             enc = None
+    if (
+        b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
+        if enc is not None
+        else ("  " in t or "\n " in t or " \n" in t or "\n\n" in t)
+    ):
+        out = _WS_RE.sub(_ws_rep, t)
+        passes.append(_lazy(t, out, _ws_edits))
+        t = out
+        if enc is not None:
+            enc = _CHARMAP.encode(t)
     edits = _teen_pass(t)
     if edits:
         t, pm = _apply(t, edits)
@@ -1083,10 +1207,6 @@ def normalize_reference(original: str) -> NormText:
     if _EXOTIC_RE.search(t):
         t = _EXOTIC_RE.sub(_map_char, _symsep(t))
         changed = True
-    if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
-        out = _WS_RE.sub(_ws_rep, t)
-        passes.append(_lazy(t, out, _ws_edits))
-        t = out
     if _leetx_hint(t):
         out = _leet_extra(t)
         if out is not t:
@@ -1103,6 +1223,14 @@ def normalize_reference(original: str) -> NormText:
             out = _apply(t, edits)[0]
             passes.append(_lazy(t, out, _split_edits))
             t = out
+    edits = _inner_edits(t)
+    if edits:
+        t, pm = _apply(t, edits)
+        passes.append(pm)
+    if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
+        out = _WS_RE.sub(_ws_rep, t)
+        passes.append(_lazy(t, out, _ws_edits))
+        t = out
     if next(_TEEN_HINTS.iter(" " + t), None) is not None:
         edits = _teen_edits(t)
         if edits:

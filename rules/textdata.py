@@ -62,6 +62,9 @@ TEENCODE: dict[str, str] = {
     "sp": "sản phẩm", "đt": "điện thoại", "đc": "được", "cty": "công ty", "zl": "zalo",
     "za lo": "zalo", "fb": "facebook", "tlđt": "thuốc lá điện tử", "tldt": "thuốc lá điện tử",
     "tl điện tử": "thuốc lá điện tử", "xxứ": "xuất xứ",
+    # hand-carried, domestic-market and negation short forms
+    "xtay": "xách tay", "xachtay": "xách tay", "khg": "không", "kô": "không",
+    "noidia": "nội địa", "nộiđịa": "nội địa",
 }  # fmt: skip
 
 # Vietnamese syllable structure, without diacritics: onsets and rhymes (folded: "ươ" is "uo").

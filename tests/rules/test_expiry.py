@@ -30,6 +30,33 @@ CASES = [
     ("cận date", False),
     ("best before 2026-05", True),
     ("HSD 31/02/2025", False),  # not a date
+    # triggers and formats sellers use (issue 3)
+    ("BBE 03/2025", True),
+    ("BBE 2027-05", False),
+    ("Best before 10.2025", True),
+    ("hạn 10/2026", True),
+    ("Banh Oreo han 10/2026", True),
+    ("hạn: 09/2025", True),
+    ("Exp 07 2026", True),
+    ("E.x.p 07 2026", True),
+    ("exp_25/10/2026", True),
+    ("date_10.2026", True),
+    ("H.SD 20/11/2026", True),
+    ("hsd tháng 3/2024", True),
+    ("HSD thang 3 2024", True),
+    ("hạn sử dụng 25 10 2026", True),
+    ("đát 3/2026", True),
+    ("EXP 12 OCT 2025", True),
+    ("exp: Oct 2027", False),
+    ("han sư dung 02/11/2026", True),  # half-accented trigger
+    # "hạn" that is not an expiry
+    ("thời hạn 10/2025", False),
+    ("bảo hành có thời hạn đến 12/2025", False),
+    ("gia hạn bảo hành đến 03/2025", False),
+    ("khuyến mãi có hạn đến 10/2025", False),
+    ("Mỹ phẩm Hàn 10/2025 mới về", False),
+    ("mỹ phẩm han 2023", False),  # a bare year after a bare "hạn"
+    ("cận date 12/2026", False),
 ]
 
 

@@ -17,10 +17,13 @@ from rules.evaluation import evaluate_records, read_jsonl
 DATA = Path(__file__).resolve().parents[1] / "data"
 FLOORS = {
     # file: (micro F1, macro F1, any-flag F1, any-flag precision)
-    "labelled_dev.jsonl": (0.97, 0.97, 0.98, 0.98),
+    "labelled_dev.jsonl": (0.98, 0.98, 0.99, 0.99),
     # plain, no-diacritics, half-accented, teencode and obfuscated variants (tests/data/README.md)
-    "labelled_dev2.jsonl": (0.95, 0.95, 0.96, 0.98),
-    "sendo_labelled.jsonl": (0.94, 0.94, 0.95, 0.98),
+    "labelled_dev2.jsonl": (0.985, 0.985, 0.99, 0.99),
+    "sendo_labelled.jsonl": (0.95, 0.95, 0.96, 0.98),
+    # issue 3 spellings (dots and underscores in words, double-spaced letters, leetspeak next to
+    # accented letters, expiry wording, plain product types beside a mark) with innocent twins
+    "labelled_dev3.jsonl": (0.98, 0.98, 0.985, 0.99),
 }
 
 

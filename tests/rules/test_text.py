@@ -45,6 +45,22 @@ CASES = [
     ("Wi-Pod RE:P", "wi-pod re:p", "wi-pod re:p"),
     ("ภาษาไทย 한국어", "ภาษาไทย 한국어", "ภาษาไทย 한국어"),
     ("spa sport display", "spa sport display", "spa sport display"),  # "sp" only as a word
+    # one "." or "_" inside a word is rejoined; between two words it is a space
+    ("va.pe fa_ke da.te H.SD", "vape fake date hsd", "vape fake date hsd"),
+    ("hà.ng xá.ch t.ay", "hàng xách tay", "hang xach tay"),
+    ("n.ội đ.ịa Nh.ật t.rị đi.ểm", "nội địa nhật trị điểm", "noi dia nhat tri diem"),
+    ("hàng.fake order_Taobao exp.date", "hàng fake order taobao exp date", None),
+    ("p.Tân ng.gốc", "p tân nguyên gốc", None),  # "ptân" is no syllable; "ng gốc" is teencode
+    ("C.K Free 1.5kg q.1 www.abc.com", "c.k free 1.5kg q.1 www.abc.com", None),  # initials, numbers, hosts
+    # a wider gap between letters spaced one apart is a word break
+    ("h à n g  n ộ i  đ ị a", "hàng nội địa", "hang noi dia"),
+    ("r e p  1 1", "rep 1 1", "rep 1 1"),
+    ("r  e  p", "rep", "rep"),  # evenly wide gaps: still one word
+    # leetspeak after a Vietnamese letter with diacritics; model numbers stay
+    ("nộ1 đị4 x4ch t4y", "nội địa xach tay", "noi dia xach tay"),
+    ("ps4 galaxy s4 đẹp4", "ps4 galaxy s4 đẹp 4", None),  # no leet "a"; a number beside a Vietnamese word is cut off
+    # "$" is a letter only inside words: prices stay
+    ("US$50 $50 giá 50$ $upreme", "us$50 $50 giá 50$ supreme", None),
 ]
 
 
@@ -70,6 +86,9 @@ SPANS = [
     ("Giày 𝐌𝐋𝐁 NY", "mlb", "𝐌𝐋𝐁"),
     ("Ch@nel bag", "chanel", "Ch@nel"),
     ("a\n\n\nb fake", "fake", "fake"),
+    ("Son xá.ch t.ay Mỹ", "xách tay", "xá.ch t.ay"),
+    ("Sữa h à n g  n ộ i  đ ị a", "nội địa", "n ộ i  đ ị a"),
+    ("Kem Nhật nộ1 đị4", "nội địa", "nộ1 đị4"),
 ]
 
 

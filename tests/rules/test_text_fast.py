@@ -34,6 +34,10 @@ CASES = [
     "l0uis vuitt0n, ch@nel, d10r, gucc1, hermè$, pr@da",
     "a1b2c3d4e5 x441ua A441U 12 tháng lỗi 1 đổi 1 trong 7 ngày",
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa4aaaa long token leet",
+    "va.pe fa_ke hà.ng xá.ch t.ay hàng.fake order_Taobao p.Tân C.K ng.gốc",
+    "Sữa h à n g  n ộ i  đ ị a  N g a r e p  1 1 r  e  p",
+    "nộ1 đị4 x4ch t4y ps4 US$50 date_10.2026 E.x.p 07 2026",
+    "Ｈàng.fake 𝐍.ội đ.ịa — v.v. www.abc.com abc@gmail.com",
 ]
 
 
