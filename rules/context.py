@@ -155,8 +155,13 @@ class Context:
                     )
             if self.engine.uses_lookalike:  # misspelt marks are looked for in the title
                 end = self.starts[1] - 1 if len(self.starts) > 1 else len(self.text)
-                found = index.lookalikes(self.fold[:end], self.text[:end])
-                out.extend((hit, self.kinds[0]) for hit in found)
+                for hit in index.lookalikes(self.fold[:end], self.text[:end]):
+                    out.append((hit, self.kinds[0]))
+                    if self.nt.changed:  # a misspelt mark also disguised ("G u c c i i", "Ch.annel")
+                        original = self.nt.original[slice(*self.nt.to_original(hit.start, hit.end))]
+                        if index.obfuscated(hit, original, self.fold):
+                            out.append((BrandHit(hit.start, hit.end, hit.brand, "lookalike",
+                                                 f"{original}~{hit.detail}", "obfuscated"), self.kinds[0]))  # fmt: skip
             self._brands = out
         return self._brands
 
