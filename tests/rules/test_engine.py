@@ -98,3 +98,11 @@ def test_cost_does_not_grow_with_keyword_count(write_pack: Callable[..., Path]) 
 def test_swapped_neighbouring_letters_are_a_lookalike_mark(engine, title: str) -> None:
     hits = engine.evaluate({"title": title})
     assert any("lookalike" in h.rule_id for h in hits), [h.rule_id for h in hits]
+
+
+def test_a_misspelt_mark_that_is_also_disguised_is_an_obfuscated_lookalike(engine) -> None:
+    def rules(title: str) -> set[str]:
+        return {h.rule_id for h in engine.evaluate({"title": title})}
+
+    assert "counterfeit.disguised-brand" in rules("Túi G u c c i i da bò")  # misspelt and spaced out
+    assert "counterfeit.disguised-brand" not in rules("Túi Guccii da bò")  # only misspelt: a look-alike mark
