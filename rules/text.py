@@ -941,22 +941,24 @@ def _dotnum_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _camel_pass(text: str, passes: list[PassMap]) -> str:
-    edits = _camel_edits(text)
+def _edit_pass(
+    text: str, passes: list[PassMap], edits_of: Callable[[str], list[tuple[int, int, str]]]
+) -> str:
+    """Apply ``edits_of(text)``, recording a lazy offset map in ``passes``; ``text`` itself if none."""
+    edits = edits_of(text)
     if not edits:
         return text
     out = _apply(text, edits)[0]
-    passes.append(_lazy(text, out, _camel_edits))
+    passes.append(_lazy(text, out, edits_of))
     return out
+
+
+def _camel_pass(text: str, passes: list[PassMap]) -> str:
+    return _edit_pass(text, passes, _camel_edits)
 
 
 def _dotnum_pass(text: str, passes: list[PassMap]) -> str:
-    edits = _dotnum_edits(text)
-    if not edits:
-        return text
-    out = _apply(text, edits)[0]
-    passes.append(_lazy(text, out, _dotnum_edits))
-    return out
+    return _edit_pass(text, passes, _dotnum_edits)
 
 
 def _dotnum_hint(text: str) -> bool:

@@ -11,17 +11,9 @@ from pathlib import Path
 
 from rules.engine import Engine
 from rules.evaluation import evaluate_records, read_jsonl
+from rules.hits import CATEGORIES
 
 PATH = Path(__file__).resolve().parents[1] / "data" / "labelled_dev_obf.jsonl"
-CATEGORIES = {
-    "counterfeit",
-    "brand_infringement",
-    "smuggled",
-    "prohibited",
-    "restricted",
-    "expired",
-    "misleading",
-}
 
 
 def test_file_is_well_formed() -> None:
@@ -30,7 +22,7 @@ def test_file_is_well_formed() -> None:
         record = json.loads(line)
         assert record["id"] == f"o{n:04d}"
         assert unicodedata.normalize("NFC", line) == line
-        assert set(record["labels"]) <= CATEGORIES and len(set(record["labels"])) == len(record["labels"])
+        assert set(record["labels"]) <= set(CATEGORIES) and len(set(record["labels"])) == len(record["labels"])
         assert record["price"] is None or isinstance(record["price"], int)
         ids.add(record["id"])
     assert len(ids) >= 60
