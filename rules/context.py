@@ -147,23 +147,22 @@ class Context:
                 end = self.orig_starts[i + 1] if i + 1 < len(self.orig_starts) else len(lowered)
                 if lowered.find(self.text[hit.start : hit.end], self.orig_starts[i], end) >= 0:
                     continue  # written plainly in its field: no need to map the span back
-                original = self.nt.original[slice(*self.nt.to_original(hit.start, hit.end))]
-                if index.obfuscated(hit, original, self.fold):
-                    detail = f"{original}~{hit.detail}"
-                    out.append(
-                        (BrandHit(hit.start, hit.end, hit.brand, "lookalike", detail, "obfuscated"), f)
-                    )
+                self._add_if_disguised(hit, f, out)
             if self.engine.uses_lookalike:  # misspelt marks are looked for in the title
                 end = self.starts[1] - 1 if len(self.starts) > 1 else len(self.text)
                 for hit in index.lookalikes(self.fold[:end], self.text[:end]):
                     out.append((hit, self.kinds[0]))
                     if self.nt.changed:  # a misspelt mark also disguised ("G u c c i i", "Ch.annel")
-                        original = self.nt.original[slice(*self.nt.to_original(hit.start, hit.end))]
-                        if index.obfuscated(hit, original, self.fold):
-                            out.append((BrandHit(hit.start, hit.end, hit.brand, "lookalike",
-                                                 f"{original}~{hit.detail}", "obfuscated"), self.kinds[0]))  # fmt: skip
+                        self._add_if_disguised(hit, self.kinds[0], out)
             self._brands = out
         return self._brands
+
+    def _add_if_disguised(self, hit: BrandHit, field: int, out: list[tuple[BrandHit, int]]) -> None:
+        """Add an ``obfuscated`` look-alike for ``hit`` if its original text is disguised ("Ch@nel")."""
+        original = self.nt.original[slice(*self.nt.to_original(hit.start, hit.end))]
+        if self.brand_index.obfuscated(hit, original, self.fold):
+            detail = f"{original}~{hit.detail}"
+            out.append((BrandHit(hit.start, hit.end, hit.brand, "lookalike", detail, "obfuscated"), field))
 
     def type_spans(self) -> dict[str, list[tuple[int, int, int]]]:
         if self._types is None:

@@ -705,20 +705,17 @@ _MARK_HINT = re.compile(_MARK_CLASS)
 _NEAR = 8
 # Full-width, circled and mathematical letters too (the latter as one range: both cases).
 _MATH = "\U0001d400-\U0001d7ff]"  # mathematical letters, both cases, as one astral range
-_CAMEL_LOWER = (
-    _char_class(
-        {chr(c) for c in [*range(0x61, 0x7B), *range(0xFF41, 0xFF5B), *range(0x24D0, 0x24EA)]}
-        | {c for c in _DIA if c.islower()}
-    )[:-1]
-    + _MATH
-)
-_CAMEL_UPPER = (
-    _char_class(
-        {chr(c) for c in [*range(0x41, 0x5B), *range(0xFF21, 0xFF3B), *range(0x24B6, 0x24D0)]}
-        | {c for c in _DIA if c.isupper()}
-    )[:-1]
-    + _MATH
-)
+
+
+def _case_class(ascii_a: int, fullwidth_a: int, circled_a: int, upper: bool) -> str:
+    """One case of the letters a camel-case cut looks at: ASCII, full-width, circled, Vietnamese, math."""
+    firsts = (ascii_a, fullwidth_a, circled_a)
+    letters = {chr(c) for first in firsts for c in range(first, first + 26)}
+    return _char_class(letters | {c for c in _DIA if c.isupper() == upper})[:-1] + _MATH
+
+
+_CAMEL_LOWER = _case_class(0x61, 0xFF41, 0x24D0, upper=False)
+_CAMEL_UPPER = _case_class(0x41, 0xFF21, 0x24B6, upper=True)
 _DIA_CLASS = _char_class(_DIA)
 # A lower→upper change, or a digit with a Vietnamese letter at most 8 plain letters away.
 _CAMEL_HINT = re.compile(

@@ -165,18 +165,32 @@ def has_more_posts(body: bytes | str) -> bool:
     return False
 
 
-def _amount(price: dict[str, Any]) -> int | None:
+def positive_amount(price: dict[str, Any]) -> int | None:
+    """A ``listing_price``'s ``amount`` when it is above zero ("0.00": the seller wrote the price elsewhere)."""
+    try:
+        value = int(Decimal(str(price.get("amount"))))
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def listing_price(price: dict[str, Any]) -> int | None:
     """``amount`` when above zero; else what ``formatted_amount`` says ("Miễn phí" → None: sellers who
     put the price in the text list it at 0, and the item page's description has it)."""
-    amount = price.get("amount")
-    if amount not in (None, ""):
-        try:
-            value = int(Decimal(str(amount)))
-        except InvalidOperation:
-            value = 0
-        if value > 0:
-            return value
-    return parse_price_text(price.get("formatted_amount"))
+    amount = positive_amount(price)
+    return amount if amount is not None else parse_price_text(price.get("formatted_amount"))
+
+
+def item_url(listing_id: str) -> str:
+    return f"{SITE_URL}/marketplace/item/{listing_id}/"
+
+
+def seller_of(seller: dict[str, Any]) -> dict[str, Any] | None:
+    """The Marketplace seller (``marketplace_listing_seller``) as a listing's seller, when it has an id."""
+    if not seller.get("id"):
+        return None
+    return {"source": SOURCE, "external_id": str(seller["id"]), "name": seller.get("name"),
+            "url": f"{SITE_URL}/profile.php?id={seller['id']}"}  # fmt: skip
 
 
 def listing_from_edge(edge: dict[str, Any], *, crawled_at: datetime | None = None) -> dict[str, Any]:
@@ -189,10 +203,10 @@ def listing_from_edge(edge: dict[str, Any], *, crawled_at: datetime | None = Non
     item: dict[str, Any] = {
         "source": SOURCE,
         "external_id": str(listing["id"]),
-        "url": f"{SITE_URL}/marketplace/item/{listing['id']}/",
+        "url": item_url(listing["id"]),
         "title": listing.get("marketplace_listing_title") or listing.get("custom_title"),
         "description": "",
-        "price": _amount(price),
+        "price": listing_price(price),
         "currency": "VND",
         "shop_name": seller.get("name"),
         "shop_location": geo.get("state") or geo.get("city") or None,
@@ -201,9 +215,8 @@ def listing_from_edge(edge: dict[str, Any], *, crawled_at: datetime | None = Non
         "crawled_at": crawled_at or datetime.now(UTC),
         "raw": listing,
     }
-    if seller.get("id"):
-        item["seller"] = {"source": SOURCE, "external_id": str(seller["id"]), "name": seller.get("name"),
-                          "url": f"{SITE_URL}/profile.php?id={seller['id']}"}  # fmt: skip
+    if (who := seller_of(seller)) is not None:
+        item["seller"] = who
     return item
 
 

@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.normalize import parse_price_text
 from crawler.pages import PageError, load_json
-from crawler.pages.facebook import _JSON_SCRIPT, SITE_URL, SOURCE, check_login, price_in_post
+from crawler.pages.facebook import (
+    _JSON_SCRIPT,
+    SOURCE,
+    check_login,
+    item_url,
+    listing_price,
+    positive_amount,
+    price_in_post,
+    seller_of,
+)  # fmt: skip
 
 ITEM_PATH = re.compile(r"^/marketplace/item/(?P<id>\d{1,20})/?$")
 DETAILS_KEY = "marketplace_product_details_page"
@@ -47,10 +54,6 @@ def item_id(url: str) -> str | None:
         return None
     match = ITEM_PATH.match(parts.path)
     return match["id"] if match else None
-
-
-def item_url(listing_id: str) -> str:
-    return f"{SITE_URL}/marketplace/item/{listing_id}/"
 
 
 def _find(value: Any, key: str, depth: int = 0) -> Any:
@@ -94,22 +97,11 @@ def parse_item_page(body: bytes | str, *, url: str, crawled_at: datetime | None 
     raise PageError(f"facebook item page: no embedded {DETAILS_KEY} JSON on {url}")
 
 
-def _positive_amount(price: dict[str, Any]) -> int | None:
-    try:
-        value = int(Decimal(str(price.get("amount"))))
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value > 0 else None
-
-
 def item_price(price: dict[str, Any], description: str) -> int | None:
     """``amount`` when above zero; else the price written in ``formatted_amount`` or the description."""
-    amount = _positive_amount(price)
-    if amount is not None:
-        return amount
-    written = parse_price_text(price.get("formatted_amount"))
-    if written:
-        return written
+    value = listing_price(price)
+    if value:
+        return value
     return price_in_post(description) if description else None
 
 
@@ -142,7 +134,7 @@ def listing_from_item(target: dict[str, Any], *, crawled_at: datetime | None = N
         attributes["location"] = location
     if isinstance(target.get("condition"), str):
         attributes["condition"] = target["condition"].lower()
-    strike = _positive_amount(target.get("strikethrough_price") or {})
+    strike = positive_amount(target.get("strikethrough_price") or {})
     listing_id = str(target["id"])
     item: dict[str, Any] = {
         "source": SOURCE,
@@ -160,7 +152,6 @@ def listing_from_item(target: dict[str, Any], *, crawled_at: datetime | None = N
         "crawled_at": crawled_at or datetime.now(UTC),
         "raw": target,
     }
-    if seller.get("id"):
-        item["seller"] = {"source": SOURCE, "external_id": str(seller["id"]), "name": seller.get("name"),
-                          "url": f"{SITE_URL}/profile.php?id={seller['id']}"}  # fmt: skip
+    if (who := seller_of(seller)) is not None:
+        item["seller"] = who
     return item

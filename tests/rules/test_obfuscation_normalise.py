@@ -13,7 +13,8 @@ import unicodedata
 import pytest
 
 from rules.engine import Engine
-from rules.text import normalize, normalize_reference
+from rules.text import normalize
+from tests.rules.test_text_fast import assert_fast_matches_reference
 
 SANS_BOLD_UPPER, SANS_BOLD_LOWER = 0x1D5D4, 0x1D5EE
 
@@ -131,12 +132,7 @@ def test_span_maps_to_disguised_original(original: str, needle: str, expected: s
 
 @pytest.mark.parametrize("text", [o for o, _ in DISGUISED] + INNOCENT + [o for o, _, _ in SPANS])
 def test_fast_path_matches_reference(text: str) -> None:
-    fast, ref = normalize(text), normalize_reference(text)
-    assert (fast.text, fast.folded, fast.changed) == (ref.text, ref.folded, ref.changed)
-    n = len(fast.text)
-    for start in range(n + 1):
-        for end in range(start, min(n, start + 12) + 1):
-            assert fast.to_original(start, end) == ref.to_original(start, end), (start, end)
+    assert_fast_matches_reference(text)
 
 
 def _listing(title: str, description: str = "", price: int = 200_000) -> dict[str, object]:
