@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, select
+from sqlalchemy import Integer, Row, and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Flag, Listing, ListingObservation, Seller, Source
@@ -49,9 +49,8 @@ class Dossier:
     assignees: dict[int, str | None] = field(default_factory=dict)  # flag id -> latest assignee, if any
 
 
-def decisions_where(session: Session, condition: Any, limit: int) -> list[Decision]:
-    """Reviews matching ``condition`` (on review, flag or listing), newest first."""
-    stmt = (
+def _decisions_stmt(condition: Any, limit: Any) -> Any:
+    return (
         select(
             Review.flag_id, Flag.listing_id, Listing.title, Review.action, Review.to_status,
             Review.category, Review.reason, Review.note, AppUser.username, Review.created_at,
@@ -63,7 +62,11 @@ def decisions_where(session: Session, condition: Any, limit: int) -> list[Decisi
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(limit)
     )  # fmt: skip
-    return [Decision(*r) for r in session.connection().execute(stmt)]
+
+
+def decisions_where(session: Session, condition: Any, limit: int) -> list[Decision]:
+    """Reviews matching ``condition`` (on review, flag or listing), newest first."""
+    return [Decision(*r) for r in session.connection().execute(_decisions_stmt(condition, limit))]
 
 
 _decisions = decisions_where  # the name the seller and case pages used
@@ -71,6 +74,44 @@ _decisions = decisions_where  # the name the seller and case pages used
 
 _LISTING, _FLAG, _SELLER = Listing.__table__, Flag.__table__, Seller.__table__
 _FLAG_COLUMNS = ("id", "rule_id", "category", "severity", "score", "status", "evidence")
+
+# The listing page's statements, built once with their values bound by name: building a Select and its
+# cache key costs more CPU than PostgreSQL spends answering these primary-key and index look-ups.
+_LISTING_ID, _SELLER_ID = bindparam("listing_id", type_=Integer()), bindparam("seller_id", type_=Integer())
+_DOSSIER_LISTING = (
+    select(_LISTING, Source.name.label("source_name"))
+    .join_from(_LISTING, Source, Source.id == _LISTING.c.source_id)
+    .where(_LISTING.c.id == _LISTING_ID)
+)
+_DOSSIER_SELLER = select(_SELLER).where(_SELLER.c.id == _SELLER_ID)
+_DOSSIER_FLAGS = (
+    select(*(_FLAG.c[name] for name in _FLAG_COLUMNS))
+    .where(_FLAG.c.listing_id == _LISTING_ID)
+    .order_by(_FLAG.c.score.desc(), _FLAG.c.id)
+)
+_DOSSIER_PRICES = (
+    select(ListingObservation.observed_at, ListingObservation.price, ListingObservation.sold_count)
+    .where(ListingObservation.listing_id == _LISTING_ID)
+    .order_by(ListingObservation.observed_at.desc())
+    .limit(60)
+)
+_DOSSIER_HISTORY = _decisions_stmt(Flag.listing_id == _LISTING_ID, HISTORY)
+_DOSSIER_SELLER_LISTINGS = (
+    select(Listing.id, Listing.title, Listing.price, Listing.risk_score)
+    .where(Listing.seller_id == _SELLER_ID, Listing.id != _LISTING_ID)
+    .order_by(Listing.risk_score.desc(), Listing.id.desc())
+    .limit(20)
+)
+_DOSSIER_SELLER_DECISIONS = _decisions_stmt(
+    and_(Listing.seller_id == _SELLER_ID, Review.to_status.in_(["confirmed", "dismissed", "escalated"])), 20
+)
+_assignee = aliased(AppUser)
+_LATEST_ASSIGNEES = (
+    select(Review.flag_id, _assignee.username)
+    .join(_assignee, _assignee.id == Review.assignee_id)
+    .where(Review.flag_id.in_(bindparam("flag_ids", expanding=True)))
+    .order_by(Review.id)
+)
 
 
 def listing_dossier(session: Session, listing_id: int) -> Dossier | None:
@@ -80,53 +121,27 @@ def listing_dossier(session: Session, listing_id: int) -> Dossier | None:
     per-object bookkeeping for a page that only reads.
     """
     connection = session.connection()
-    listing = connection.execute(
-        select(_LISTING, Source.name.label("source_name"))
-        .join_from(_LISTING, Source, Source.id == _LISTING.c.source_id)
-        .where(_LISTING.c.id == listing_id)
-    ).first()
+    ids = {"listing_id": listing_id}
+    listing = connection.execute(_DOSSIER_LISTING, ids).first()
     if listing is None:
         return None
     seller = None
     if listing.seller_id:
-        seller = connection.execute(select(_SELLER).where(_SELLER.c.id == listing.seller_id)).first()
-    flags = connection.execute(
-        select(*(_FLAG.c[name] for name in _FLAG_COLUMNS))
-        .where(_FLAG.c.listing_id == listing_id)
-        .order_by(_FLAG.c.score.desc(), _FLAG.c.id)
-    ).all()
-    prices = [
-        (at, price, sold)
-        for at, price, sold in connection.execute(
-            select(ListingObservation.observed_at, ListingObservation.price, ListingObservation.sold_count)
-            .where(ListingObservation.listing_id == listing_id)
-            .order_by(ListingObservation.observed_at.desc())
-            .limit(60)
-        )
-    ]
+        ids["seller_id"] = listing.seller_id
+        seller = connection.execute(_DOSSIER_SELLER, ids).first()
+    flags = connection.execute(_DOSSIER_FLAGS, ids).all()
+    prices = [(at, price, sold) for at, price, sold in connection.execute(_DOSSIER_PRICES, ids)]
     dossier = Dossier(listing, listing.source_name, seller, list(flags), prices)
-    dossier.history = decisions_where(session, Flag.listing_id == listing_id, HISTORY)
+    dossier.history = [Decision(*r) for r in connection.execute(_DOSSIER_HISTORY, ids)]
     dossier.assignees = dict.fromkeys(f.id for f in flags)
     if dossier.history:  # no review of the listing's flags at all: nobody is assigned
         dossier.assignees |= latest_assignees(session, [f.id for f in flags])
     if listing.seller_id:
         dossier.seller_listings = [
             (lid, title, price, risk)
-            for lid, title, price, risk in connection.execute(
-                select(Listing.id, Listing.title, Listing.price, Listing.risk_score)
-                .where(Listing.seller_id == listing.seller_id, Listing.id != listing_id)
-                .order_by(Listing.risk_score.desc(), Listing.id.desc())
-                .limit(20)
-            )
+            for lid, title, price, risk in connection.execute(_DOSSIER_SELLER_LISTINGS, ids)
         ]
-        dossier.seller_decisions = decisions_where(
-            session,
-            and_(
-                Listing.seller_id == listing.seller_id,
-                Review.to_status.in_(["confirmed", "dismissed", "escalated"]),
-            ),
-            20,
-        )
+        dossier.seller_decisions = [Decision(*r) for r in connection.execute(_DOSSIER_SELLER_DECISIONS, ids)]
     return dossier
 
 
@@ -134,14 +149,8 @@ def latest_assignees(session: Session, flag_ids: Sequence[int]) -> dict[int, str
     """{flag id: username of its latest assignee} for the flags that have one, in one query."""
     if not flag_ids:
         return {}
-    assignee = aliased(AppUser)
     found: dict[int, str] = {}
-    for flag_id, username in session.connection().execute(
-        select(Review.flag_id, assignee.username)
-        .join(assignee, assignee.id == Review.assignee_id)
-        .where(Review.flag_id.in_(list(flag_ids)))
-        .order_by(Review.id)
-    ):
+    for flag_id, username in session.connection().execute(_LATEST_ASSIGNEES, {"flag_ids": list(flag_ids)}):
         found[flag_id] = username  # the last one wins
     return found
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, not_, or_, select, tuple_
+from sqlalchemy import Integer, String, and_, bindparam, func, not_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from storage.models import Flag, Listing, Source
@@ -95,31 +96,97 @@ def _from_tip() -> Any:
     return select(Tip.id).where(Tip.listing_id == Flag.listing_id).exists()
 
 
-def _queue_conditions(f: QueueFilters) -> list[Any]:
+# A filter's *shape* (which filters are set, which statuses, whether a cursor or a rare-id list applies)
+# decides the statement; the values are bound by name at execution. Building a Select and its cache key
+# costs about a millisecond of CPU per request, more than PostgreSQL spends answering it, so each shape's
+# statement is built once and reused (there are a few dozen shapes in practice; the cache is bounded).
+_BY_NAME = {
+    "category": Flag.category,
+    "severity": Flag.severity,
+    "rule_id": Flag.rule_id,
+    "created_from": Flag.created_at,
+    "created_before": Flag.created_at,
+}
+
+
+def _param(name: str) -> Any:
+    return bindparam(name, type_=_BY_NAME[name].type)
+
+
+def _like_pattern(text: str) -> str:
+    """``%text%`` for LIKE with ``/`` as the escape character (what ``icontains(autoescape=True)`` binds)."""
+    return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+class _Shape(NamedTuple):
+    """Which filters are set (the statuses themselves are inline constants, see :func:`status_in`)."""
+
+    statuses: tuple[str, ...]
+    category: bool
+    severity: bool
+    rule_id: bool
+    source: bool
+    province: bool
+    created_from: bool
+    created_before: bool
+    text: bool
+    from_tip: bool
+
+
+def _shape(f: QueueFilters) -> _Shape:
+    return _Shape(
+        f.statuses, bool(f.category), bool(f.severity), bool(f.rule_id), bool(f.source), bool(f.province),
+        bool(f.created_from), bool(f.created_before), bool(f.text), f.from_tip,
+    )  # fmt: skip
+
+
+def _values(f: QueueFilters) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("category", f.category), ("severity", f.severity), ("rule_id", f.rule_id),
+            ("source", f.source), ("province", f.province), ("created_from", f.created_from),
+            ("created_before", f.created_before),
+        )
+        if value
+    }  # fmt: skip
+    if f.text:
+        values["text"] = _like_pattern(f.text)
+    return values
+
+
+def _flag_side(f: _Shape) -> list[Any]:
+    """The conditions on the flag's own columns, its values bound by name (see :func:`_values`)."""
     conditions: list[Any] = [status_in(f.statuses)]
-    if f.category:
-        conditions.append(Flag.category == f.category)
-    if f.severity:
-        conditions.append(Flag.severity == f.severity)
-    if f.rule_id:
-        conditions.append(Flag.rule_id == f.rule_id)
+    for name, present in (("category", f.category), ("severity", f.severity), ("rule_id", f.rule_id)):
+        if present:
+            conditions.append(_BY_NAME[name] == _param(name))
+    if f.created_from:
+        conditions.append(Flag.created_at >= _param("created_from"))
+    if f.created_before:
+        conditions.append(Flag.created_at < _param("created_before"))
+    return conditions
+
+
+def _queue_conditions(f: _Shape) -> list[Any]:
+    """The WHERE conditions of a filter shape, its values bound by name (see :func:`_values`)."""
+    conditions = _flag_side(f)
     if f.source:
         conditions.append(
-            Flag.source_id == select(Source.id).where(Source.name == f.source).scalar_subquery()
+            Flag.source_id
+            == select(Source.id).where(Source.name == bindparam("source", type_=String())).scalar_subquery()
         )
     if f.province:
-        conditions.append(or_(Flag.province == f.province, Flag.province_legacy == f.province))
-    if f.created_from:
-        conditions.append(Flag.created_at >= f.created_from)
-    if f.created_before:
-        conditions.append(Flag.created_at < f.created_before)
+        province = bindparam("province", type_=String())
+        conditions.append(or_(Flag.province == province, Flag.province_legacy == province))
     if f.from_tip:
         conditions.append(_from_tip())
     if f.text:
+        pattern = func.lower(bindparam("text", type_=String()))
         conditions.append(
             or_(
-                Listing.title.icontains(f.text, autoescape=True),
-                Listing.shop_name.icontains(f.text, autoescape=True),
+                func.lower(Listing.title).like(pattern, escape="/"),
+                func.lower(Listing.shop_name).like(pattern, escape="/"),
             )
         )
     return conditions
@@ -131,25 +198,55 @@ def _queue_conditions(f: QueueFilters) -> list[Any]:
 RARE_FLAGS = 2000
 
 
+@lru_cache(maxsize=256)
+def _rare_probe(shape: _Shape) -> Any:
+    return select(Flag.id).where(*_flag_side(shape)).limit(RARE_FLAGS + 1)
+
+
 def _rare_flag_ids(session: Session, f: QueueFilters) -> list[int] | None:
     """The ids of the flags a selective flag-side filter matches, or None if it is not selective."""
-    conditions: list[Any] = []
-    for column, value in (
-        (Flag.category, f.category),
-        (Flag.severity, f.severity),
-        (Flag.rule_id, f.rule_id),
-    ):
-        if value:
-            conditions.append(column == value)
-    if f.created_from:
-        conditions.append(Flag.created_at >= f.created_from)
-    if f.created_before:
-        conditions.append(Flag.created_at < f.created_before)
-    if not conditions:
+    shape = _shape(f)
+    if not any(getattr(shape, name) for name in _BY_NAME):
         return None
-    probe = select(Flag.id).where(status_in(f.statuses), *conditions).limit(RARE_FLAGS + 1)
-    ids = list(session.scalars(probe))
+    # Only the flag-side filters: the other fields of the shape are ignored by the probe.
+    probe_shape = shape._replace(source=False, province=False, text=False, from_tip=False)
+    values = {k: v for k, v in _values(f).items() if k in _BY_NAME}
+    ids = list(session.connection().execute(_rare_probe(probe_shape), values).scalars())
     return ids if len(ids) <= RARE_FLAGS else None
+
+
+@lru_cache(maxsize=256)
+def _queue_statement(shape: _Shape, rare: bool, after: bool) -> Any:
+    """The queue's statement for one filter shape, with or without a rare-id list and a cursor."""
+    stmt = (
+        select(
+            Flag.id, Flag.listing_id, Source.name, Listing.title, Listing.shop_name, Listing.price,
+            Flag.province, Flag.province_legacy, Flag.category, Flag.severity, Flag.rule_id,
+            Flag.score, Flag.status, Flag.risk_score, Flag.created_at, _from_tip(),
+        )
+        .join(Listing, Listing.id == Flag.listing_id)
+        .join(Source, Source.id == Listing.source_id)
+        .where(*_queue_conditions(shape))
+    )  # fmt: skip
+    if rare:
+        stmt = stmt.where(Flag.id.in_(bindparam("rare", expanding=True)))
+    if after:
+        # (risk, listing) <= cursor is a range of the queue index; the flag id breaks the tie.
+        risk = bindparam("after_risk", type_=Flag.risk_score.type)
+        listing = bindparam("after_listing", type_=Flag.listing_id.type)
+        stmt = stmt.where(
+            tuple_(Flag.risk_score, Flag.listing_id) <= tuple_(risk, listing),
+            not_(
+                and_(
+                    Flag.risk_score == risk,
+                    Flag.listing_id == listing,
+                    Flag.id >= bindparam("after_flag", type_=Flag.id.type),
+                )
+            ),
+        )
+    return stmt.order_by(Flag.risk_score.desc(), Flag.listing_id.desc(), Flag.id.desc()).limit(
+        bindparam("limit", type_=Integer())
+    )
 
 
 def review_queue(
@@ -159,33 +256,18 @@ def review_queue(
     rare = _rare_flag_ids(session, filters)
     if rare is not None and not rare:
         return QueuePage([], None)
-    stmt = (
-        select(
-            Flag.id, Flag.listing_id, Source.name, Listing.title, Listing.shop_name, Listing.price,
-            Flag.province, Flag.province_legacy, Flag.category, Flag.severity, Flag.rule_id,
-            Flag.score, Flag.status, Flag.risk_score, Flag.created_at, _from_tip(),
-        )
-        .join(Listing, Listing.id == Flag.listing_id)
-        .join(Source, Source.id == Listing.source_id)
-        .where(*_queue_conditions(filters))
-    )  # fmt: skip
+    values = _values(filters) | {"limit": limit + 1}
     if rare is not None:
-        stmt = stmt.where(Flag.id.in_(rare))
+        values["rare"] = rare
     if after is not None:
-        # (risk, listing) <= cursor is a range of the queue index; the flag id breaks the tie.
-        stmt = stmt.where(
-            tuple_(Flag.risk_score, Flag.listing_id) <= tuple_(after.risk_score, after.listing_id),
-            not_(
-                and_(
-                    Flag.risk_score == after.risk_score,
-                    Flag.listing_id == after.listing_id,
-                    Flag.id >= after.flag_id,
-                )
-            ),
-        )
-    stmt = stmt.order_by(Flag.risk_score.desc(), Flag.listing_id.desc(), Flag.id.desc()).limit(limit + 1)
+        values |= {
+            "after_risk": after.risk_score,
+            "after_listing": after.listing_id,
+            "after_flag": after.flag_id,
+        }
+    stmt = _queue_statement(_shape(filters), rare is not None, after is not None)
     # Through the session's connection: a Core statement needs none of the ORM's result machinery.
-    rows = list(map(QueueRow._make, session.connection().execute(stmt)))
+    rows = list(map(QueueRow._make, session.connection().execute(stmt, values)))
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = QueueCursor(rows[-1].risk_score, rows[-1].listing_id, rows[-1].flag_id) if more else None
