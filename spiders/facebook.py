@@ -26,6 +26,7 @@ ecomwatch crawl facebook --base-url … --arg page="shopmebong|another.page" --m
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode, urlsplit
@@ -129,7 +130,7 @@ class FacebookSpider(BrowserSpider):
             if usable:
                 yield usable
             return
-        try:
+        async with self.scrolling(response):
             feed = page.parse_search_page(response.body, url=response.url)
             pages = 1
             while True:
@@ -144,10 +145,18 @@ class FacebookSpider(BrowserSpider):
                     break
                 feed = await self.next_feed(response, pages)
                 pages += 1
+
+    @asynccontextmanager
+    async def scrolling(self, response: Response) -> AsyncIterator[None]:
+        """Reading a page and scrolling it: a block or an unreadable answer mid-scroll keeps what was read
+        and stops there; the browser page is closed however it ends."""
+        try:
+            yield
         except Blocked as block:
-            self.count_block(block.kind, response, str(block))  # mid-scroll: keep what was read, stop here
+            self.count_block(block.kind, response, str(block))
         except PageError as error:
-            stats.inc_value("ecomwatch/pages/malformed")
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("ecomwatch/pages/malformed")
             self.logger.warning("facebook: stopped scrolling %s: %s", response.url, error)
         finally:
             await browser.close_page(response.meta)
@@ -178,18 +187,21 @@ class FacebookSpider(BrowserSpider):
             )
 
     def listings(self, feed: page.FeedPage) -> list[dict[str, Any]]:
+        crawled_at = datetime.now(UTC)
+        return self.unseen([page.listing_from_edge(edge, crawled_at=crawled_at) for edge in feed.edges])
+
+    def unseen(self, listings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The listings (or posts) not met before in this crawl; the others are counted as duplicates."""
         stats = self.crawler.stats
         assert stats is not None
-        crawled_at = datetime.now(UTC)
-        found = []
-        for edge in feed.edges:
-            listing = page.listing_from_edge(edge, crawled_at=crawled_at)
+        fresh = []
+        for listing in listings:
             if listing["external_id"] in self.seen:
                 stats.inc_value("ecomwatch/items/duplicate")
                 continue
             self.seen.add(listing["external_id"])
-            found.append(listing)
-        return found
+            fresh.append(listing)
+        return fresh
 
     async def parse_group(self, response: Response) -> AsyncIterator[Any]:
         stats = self.crawler.stats
@@ -209,17 +221,11 @@ class FacebookSpider(BrowserSpider):
             yield post
 
     def new_posts(self, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        stats = self.crawler.stats
-        assert stats is not None
-        fresh = []
-        for post in posts:
-            if post["external_id"] in self.seen:
-                stats.inc_value("ecomwatch/items/duplicate")
-                continue
-            if post["price"] is None:
-                stats.inc_value("ecomwatch/posts/no_price")  # "giá ib": the listing is kept, without a price
-            self.seen.add(post["external_id"])
-            fresh.append(post)
+        fresh = self.unseen(posts)
+        no_price = sum(post["price"] is None for post in fresh)
+        if no_price:  # "giá ib": the listing is kept, without a price
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("ecomwatch/posts/no_price", no_price)
         return fresh
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
@@ -231,7 +237,7 @@ class FacebookSpider(BrowserSpider):
             if usable:
                 yield usable
             return
-        try:
+        async with self.scrolling(response):
             posts = page.parse_posts(response.body, url=response.url)
             stats.inc_value("ecomwatch/pages/page")
             self.blocks_in_a_row = 0
@@ -246,13 +252,6 @@ class FacebookSpider(BrowserSpider):
                 for post in self.new_posts(timeline.posts):
                     yield post
                 more = timeline.has_next_page
-        except Blocked as block:
-            self.count_block(block.kind, response, str(block))  # mid-scroll: keep what was read, stop here
-        except PageError as error:
-            stats.inc_value("ecomwatch/pages/malformed")
-            self.logger.warning("facebook: stopped scrolling %s: %s", response.url, error)
-        finally:
-            await browser.close_page(response.meta)
 
     # --- Marketplace item pages ---------------------------------------------------------------------
 
