@@ -127,6 +127,8 @@ class Terms(Node):
 
     def eval(self, ctx: Context, mask: Mask) -> list[Ev] | None:
         found = ctx.all_terms() if self.lazy else ctx.terms
+        if self.ids.isdisjoint(found):  # the common case: one C-level pass, no list built
+            return None
         out: list[Ev] | None = None
         pairs = (
             [(t, s) for t, s in found.items() if t in self.ids]
