@@ -11,7 +11,10 @@ shipped packs plus 10,000 generated keywords. Prints, on one core:
 * the CPU time of one adversarial listing with a 1 MB description (target < 1 s; fields are cut at
   ``MAX_FIELD_CHARS`` and the cuts counted).
 
-Every listing's text is distinct, so no cache can make the rate.
+Every listing's text is distinct, so no cache can make the rate. The engine's only caches are
+bounded memos keyed on what repeats across any marketplace's listings: words and tokens (look-alike
+marks, leetspeak and run-together words, accents and tone marks) and, for decomposed (NFD) text, a
+letter with its combining marks; the first 2,000 listings warm them as a long crawl would.
 """
 
 from __future__ import annotations
