@@ -695,7 +695,7 @@ def _leet_hint(cls: bytes) -> bool:
 def _leet_hints(cls: bytes) -> list[int]:
     """Where _LEET_HINT matches, from the classes: a leet character after a letter, a "$" before one."""
     found: set[int] = set()
-    for needle, shift in ((b"a1", 1), (b"a$", 1), (b"$a", 0)):
+    for needle, shift in ((b"a1", 1), (b"a$", 1), (b"$a", 0)) if b"$" in cls else ((b"a1", 1),):
         i = cls.find(needle)
         while i >= 0:
             found.add(i + shift)
