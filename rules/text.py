@@ -517,8 +517,8 @@ def _split_edits(text: str, cls: bytes | None = None) -> list[tuple[int, int, st
     the run's first letter and match the run there, instead of scanning the whole text."""
     edits: list[tuple[int, int, str]] = []
     done = 0
-    for hint in _SPLIT_HINT.finditer(text) if cls is None else _SPLIT_HINT_CLS.finditer(cls):
-        i = hint.start() + 1  # the letter
+    for hint in (m.start() for m in _SPLIT_HINT.finditer(text)) if cls is None else _split_hints(cls):
+        i = hint + 1  # the letter
         if i < done:
             continue
         while True:  # step back over "<letter><separators>" while the letter stands alone
@@ -683,6 +683,18 @@ def _split_hint(cls: bytes) -> bool:
 
 
 _DOT_AS_SEP = bytes.maketrans(b"d", b"s")
+
+
+def _split_hints(cls: bytes) -> list[int]:
+    """Where ``_SPLIT_HINT_CLS.finditer(cls)`` matches (non-overlapping), by byte searches: the
+    regular expression tries every separator, and most bytes are separators or letters."""
+    c = cls.translate(_DOT_AS_SEP)
+    found: list[int] = []
+    i = c.find(b"sas")
+    while i >= 0:
+        found.append(i)
+        i = c.find(b"sas", i + 3)
+    return found
 
 
 _NEWLINE_AS_SPACE = bytes.maketrans(b"\n", b" ")  # "\n" and " " are their own bytes in _CHARMAP

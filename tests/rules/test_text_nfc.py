@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from rules.text import _nfc
+from rules.text import _CHARMAP, _CLASSES, _SPLIT_HINT_CLS, _nfc, _split_hints
 from tests.rules.test_text_fast import assert_fast_matches_reference
 
 _NFD = unicodedata.normalize("NFD", "Nước hoa Chanel chiết 10ml hàng xách tay, ĐẸP rẻ, Ệ ỗ ử ậ")
@@ -47,3 +47,13 @@ def test_nfc_random_mixtures() -> None:
 def test_normalize_decomposed_matches_reference(text: str) -> None:
     assert_fast_matches_reference(text)
     assert_fast_matches_reference(f"Túi {text} G.U.C.C.I ch@nel hàg ko")
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", " a ", " s m l xl", "r e p . a . b", "x.y.z_w a b c", "  a  b  ", ".a.a.a.a.", "ab c d"]
+)
+def test_split_hints_match_the_class_pattern(text: str) -> None:
+    cls = _CHARMAP.encode(text)
+    assert cls is not None
+    cls = cls.translate(_CLASSES)
+    assert _split_hints(cls) == [m.start() for m in _SPLIT_HINT_CLS.finditer(cls)]
