@@ -2,7 +2,7 @@
 # listing's signal phrase(s); ``hold3.py`` strips the marks and keeps the phrases as ``keys`` for
 # ``obfuscate3.py``. Tuples: (source, title, description, price, shop_name, shop_location, category, labels
 # [, crawled_at]).
-from glyphs import CY, DS, SCRIPT, SMALL, SB
+from glyphs import CY, DS, SB, SCRIPT, SMALL
 
 ITEMS = [
     # --- counterfeit -------------------------------------------------------------------------------------
