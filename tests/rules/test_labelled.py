@@ -1,8 +1,8 @@
 """Quality floors on the labelled sets (written by an independent labeller; see tests/data/README.md).
 
 Floors sit a little below what the shipped packs reach, so a change that loses quality fails here;
-raise them when the packs improve. The holdout set is deliberately not tested: it measures
-generalisation and must not steer the rules.
+raise them when the packs improve. The blind sets (holdouts and their disguised variants) only have
+regression floors, well below the goal of issue 3: they measure generalisation and must not steer the rules.
 """
 
 from __future__ import annotations
@@ -34,6 +34,32 @@ def test_labelled_set_quality(engine: Engine, name: str) -> None:
         pytest.skip(f"{path} is absent: the labelled set has not been written yet")
     summary = evaluate_records(engine, read_jsonl(path)).summary()
     micro, macro, any_f1, any_p = FLOORS[name]
+    assert summary["micro"]["f1"] >= micro, summary["micro"]
+    assert summary["macro_f1"] >= macro, summary["categories"]
+    assert summary["any_flag"]["f1"] >= any_f1, summary["any_flag"]
+    assert summary["any_flag"]["precision"] >= any_p, summary["any_flag"]
+
+
+# Regression floors on the blind sets (holdouts and their disguised variants). They are not targets and
+# must not steer the rules: they only catch a change that loses generalisation. Each sits about 0.01 below
+# what the packs reached when it was set (2026-11-29; labelled_holdout3/obfuscated3 were measured before any
+# rule was changed after they were written).
+HOLDOUT_FLOORS = {
+    "labelled_holdout.jsonl": (0.895, 0.89, 0.925, 0.975),
+    "labelled_holdout2.jsonl": (0.93, 0.93, 0.95, 0.975),
+    "labelled_obfuscated2.jsonl": (0.87, 0.86, 0.915, 0.98),
+    "labelled_holdout3.jsonl": (0.93, 0.925, 0.94, 0.985),
+    "labelled_obfuscated3.jsonl": (0.675, 0.65, 0.69, 0.975),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOLDOUT_FLOORS))
+def test_blind_set_does_not_regress(engine: Engine, name: str) -> None:
+    path = DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    summary = evaluate_records(engine, read_jsonl(path)).summary()
+    micro, macro, any_f1, any_p = HOLDOUT_FLOORS[name]
     assert summary["micro"]["f1"] >= micro, summary["micro"]
     assert summary["macro_f1"] >= macro, summary["categories"]
     assert summary["any_flag"]["f1"] >= any_f1, summary["any_flag"]
