@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 SEPARATOR = "\x00"  # joins the fields of one listing; survives normalisation unchanged
 
 _RANGES = (
-    (0x80, 0x3040), (0xFB00, 0xFB50), (0xFE00, 0xFE70), (0xFF00, 0xFFF0),
+    (0x80, 0x3040), (0xFB00, 0xFB50), (0xFE00, 0xFE70), (0xFEFF, 0xFFF0),
     (0x1D400, 0x1D800), (0x1F000, 0x1FB00), (0xE0000, 0xE0080), (0xE0100, 0xE01F0),
 )  # fmt: skip
 _GENERIC_MARKS = (
@@ -1025,6 +1025,31 @@ def _camel_pass(text: str, passes: list[PassMap]) -> str:
     return _edit_pass(text, passes, _camel_edits)
 
 
+# Words chained by underscores, snake_case ("đường_chín_đoạn", "nội_địa_nhật", "sx_04/2025_hd:_1_năm"):
+# every underscore of the chain is a space. Single letters chained by underscores are one word
+# ("f_a_k_e" -> "fake", "h_à_n_g x_á_c_h" -> "hàng xách"). One underscore inside a word ("fa_ke")
+# is left to the inner pass.
+_UNDERSCORE_CHAIN = re.compile(r"[^\s_]+(?:_+[^\s_]+){2,}")
+
+
+def _underscore_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _UNDERSCORE_CHAIN.finditer(text):
+        chain = m.group()
+        pieces = [p for p in chain.split("_") if p]
+        rep = "".join(pieces) if all(len(p) == 1 for p in pieces) else chain.replace("_", " ")
+        if rep != chain:
+            edits.append((m.start(), m.end(), rep))
+    return edits
+
+
+def _underscore_pass(text: str, passes: list[PassMap]) -> str:
+    """Undo underscore chains; ``text`` itself if there is none."""
+    if text.count("_") < 2:
+        return text
+    return _edit_pass(text, passes, _underscore_edits)
+
+
 def _dotnum_pass(text: str, passes: list[PassMap]) -> str:
     return _edit_pass(text, passes, _dotnum_edits)
 
@@ -1206,6 +1231,11 @@ def normalize(original: str) -> NormText:
             t = _EXOTIC_RE.sub(_map_char, _symsep(t))
             changed = True
         enc = _CHARMAP.encode(t)
+    out = _underscore_pass(t, passes)
+    if out is not t:
+        t = out
+        if enc is not None:
+            enc = _CHARMAP.encode(t)
     out = _leetx_fast(t, enc) if enc is not None else _leet_extra(t) if _leetx_hint(t) else t
     if out is not t:
         changed, t, enc = True, out, None
@@ -1276,6 +1306,7 @@ def normalize_reference(original: str) -> NormText:
     if _EXOTIC_RE.search(t):
         t = _EXOTIC_RE.sub(_map_char, _symsep(t))
         changed = True
+    t = _underscore_pass(t, passes)
     if _leetx_hint(t):
         out = _leet_extra(t)
         if out is not t:
