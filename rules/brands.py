@@ -38,6 +38,9 @@ _PUNCT = str.maketrans(PUNCTUATION)
 _CACHE_LIMIT = 200_000
 _MODEL_SUFFIXES = frozenset({"s", "es", "x", "xs", "xr", "se", "c", "i", "e", "pro", "plus", "max", "mini"})
 _TRIPLE = re.compile(r"([a-z])\1{2,}")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_VOWELS = frozenset("aeiouy")
+_ASCII_WORD = re.compile(r"(?<![^\W_])[a-z]+(?![^\W_])")  # a whole word of plain letters
 _SKELETON = (("rn", "m"), ("vv", "w"), ("l", "i"))  # letters that look alike in a listing title
 
 
@@ -78,6 +81,11 @@ class BrandIndex:
         self.tags = set(data.tag_types)
         self._targets: dict[int, list[tuple[str, int]]] = {}  # length -> [(word, brand)]
         self._skeletons: dict[str, tuple[int, str]] = {}  # skeleton -> (brand, word)
+        self._squeezed: dict[str, tuple[int, str]] = {}  # word with doubled letters made single -> (brand, word)
+        # first letters of its words -> [(name of two or three words, brand)]
+        self._multi: dict[str, list[tuple[str, int]]] = {}
+        self._multi_cache: dict[str, tuple[int, str] | None] = {}
+        self._names: set[str] = set()  # whole brand names and aliases
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
         self._common = {fold(w.lower()) for w in data.spaced_common}
@@ -143,11 +151,18 @@ class BrandIndex:
             if kind != "mention":
                 continue
             norm = terms.texts[tid]
+            self._names.add(norm)
             self._exact.update(norm.split())
             self._exact.update(p for p in _NON_ALNUM.split(norm) if p)
             if b.lookalike and not needs_type and len(norm) >= 4 and norm.isalpha():
                 self._targets.setdefault(len(norm), []).append((norm, info.index))
                 self._skeletons.setdefault(skeleton(norm), (info.index, norm))
+                if len(norm) >= 5:
+                    self._squeezed.setdefault(_DOUBLE.sub(r"\1", norm), (info.index, norm))
+            parts = norm.split()
+            if b.lookalike and not needs_type and len(parts) in (2, 3) and all(p.isalpha() for p in parts):
+                if sum(len(p) for p in parts) >= 8 and max(len(p) for p in parts) >= 4:
+                    self._multi.setdefault("".join(p[0] for p in parts), []).append((norm, info.index))
         self._allow.update(fold(w.lower()) for w in b.not_lookalike)
 
     def _add_spaced(self, b: BrandModel, info: BrandInfo, terms: TermIndex) -> None:
@@ -238,7 +253,65 @@ class BrandIndex:
                 if whole and text[pos:end] == word:  # typed without diacritics: not a Vietnamese word
                     hits.append(BrandHit(pos, end, brand, "lookalike", f"{word}~{target}", "fuzzy"))
                 pos = folded.find(word, end)
+        if self._multi:
+            hits.extend(self._multi_lookalikes(folded, text))
         return hits
+
+    def _multi_lookalikes(self, folded: str, text: str) -> list[BrandHit]:
+        """Misspelt names of two or three words ("Micheal Kros", "Jo Malon", "Gentle Monter"): runs of
+        two or three plain words typed without diacritics whose words start with the same letters as
+        the words of such a name are compared with it."""
+        hits: list[BrandHit] = []
+        multi, cache = self._multi, self._multi_cache
+        words = [(m.start(), m.end()) for m in _ASCII_WORD.finditer(text)]
+        for i in range(len(words) - 1):
+            for n in (2, 3):
+                if i + n > len(words):
+                    break
+                run = words[i : i + n]
+                if any(run[k + 1][0] - run[k][1] != 1 or text[run[k][1]] != " " for k in range(n - 1)):
+                    break  # not next to each other
+                if "".join(text[s] for s, _ in run) not in multi:
+                    continue
+                start, end = run[0][0], run[-1][1]
+                if text[start:end] != folded[start:end]:
+                    continue  # a word with diacritics is Vietnamese, not a mark
+                gram = text[start:end]
+                found = cache.get(gram, False)
+                if found is False:
+                    if len(cache) > _CACHE_LIMIT:
+                        cache.clear()
+                    found = cache[gram] = self._multi_fuzzy(gram)
+                if found is not None:
+                    brand, target = found
+                    if any(re.search(f"(?<![a-z0-9]){t}(?![a-z0-9])", folded) for t in target.split() if t not in gram):
+                        continue  # the seller spells the mark right elsewhere: a typo ("Jordan … air Jodan")
+                    hits.append(BrandHit(start, end, brand, "lookalike", f"{gram}~{target}", "fuzzy"))
+        return hits
+
+    def _multi_fuzzy(self, gram: str) -> tuple[int, str] | None:
+        parts = gram.split()
+        if all(p in self._exact for p in parts) or any(p in self._allow for p in parts):
+            return None
+        choices = self._multi["".join(p[0] for p in parts)]
+        best = process.extractOne(gram, [c[0] for c in choices], scorer=OSA.distance, score_cutoff=2)
+        if best is None:
+            return None
+        target, dist, i = best
+        tparts = target.split()
+        if dist == 0 or dist > (1 if len(target) < 10 else 2):
+            return None
+        pairs = list(zip(parts, tparts, strict=True))
+        if any(p[0] != t[0] for p, t in pairs):
+            return None  # every word starts as the mark's word does
+        if any(p == t and p in self._names for p, t in pairs):
+            return None  # "Xiaomi Mix", "Yamaha Novo": the brand is named, the rest is a model
+        for p, t in pairs:
+            if p != t and (OSA.distance(p, t) > (1 if len(t) < 8 else 2) or len(t) < 4):
+                return None  # each misspelt word is close to the mark's word ("Nature Mask" is not "Nature Made")
+            if p != t and (p == t + "s" or t == p + "s"):
+                return None  # a plural or a dropped "s" is a typo, not a disguise
+        return choices[i][1], target
 
     def _fuzzy(self, word: str) -> tuple[int, str] | None:
         base = word.rstrip("0123456789")
@@ -261,10 +334,10 @@ class BrandIndex:
         if not choices:
             return None
         best = process.extractOne(base, [c[0] for c in choices], scorer=OSA.distance, score_cutoff=2)
-        if best is None:
-            return None
+        if best is None or best[1] > (1 if len(best[0]) < 8 else 2):
+            return self._squeezed_fuzzy(base)
         target, dist, i = best
-        if dist == 0 or dist > (1 if len(target) < 8 else 2) or (len(target) == 4 and n != 5):
+        if dist == 0 or (len(target) == 4 and n != 5):
             return None
         if target.endswith("s") and base == target[:-1]:
             return None  # "Blackmore" for "Blackmores": a typo, not a disguise
@@ -274,3 +347,25 @@ class BrandIndex:
         if base[0] != target[0] and base[-3:] != target[-3:]:
             return None
         return choices[i][1], target
+
+    def _squeezed_fuzzy(self, base: str) -> tuple[int, str] | None:
+        """A doubled letter plus one more edit ("Channol", "Kleennex"): with doubled letters made
+        single, the word is within one edit of a brand word (of five letters or more)."""
+        squeezed = _DOUBLE.sub(r"\1", base)
+        if squeezed == base or len(squeezed) < 5:
+            return None
+        found = self._squeezed.get(squeezed)
+        if found is None:  # or one vowel changed as well ("Channol")
+            best = process.extractOne(squeezed, list(self._squeezed), scorer=OSA.distance, score_cutoff=1)
+            if best is None or len(best[0]) != len(squeezed):
+                return None
+            diff = [(a, b) for a, b in zip(squeezed, best[0], strict=True) if a != b]
+            if len(diff) != 1 or not (diff[0][0] in _VOWELS and diff[0][1] in _VOWELS):
+                return None
+            found = self._squeezed[best[0]]
+        brand, target = found
+        if target.endswith("s") and squeezed == _DOUBLE.sub(r"\1", target[:-1]):
+            return None
+        if base.startswith(target) and base[len(target) :] in _MODEL_SUFFIXES:
+            return None
+        return brand, target

@@ -145,3 +145,32 @@ def test_signal_is_caught_however_typed(engine: Engine, listing: str | dict[str,
 @pytest.mark.parametrize(("listing", "category"), PASSES, ids=[str(p[0])[:40] for p in PASSES])
 def test_innocent_twin_stays_innocent(engine: Engine, listing: str | dict[str, str], category: str) -> None:
     assert category not in _categories(engine, listing)
+
+
+# Look-alike marks of two or three words, and doubled letters with one vowel changed (brands.py).
+LOOKALIKE_MARKS = [
+    "Túi xách nữ Micheal Kros Jet Set da bò",  # two words, each one edit away
+    "Nước hoa Jo Malon English Pear 100ml",
+    "Kính mát Gentle Monter gọng vuông",
+    "Nước hoa nữ Channol No.5 Paris 50ml",  # doubled letter and one vowel
+    "Nhẫn bạc Pandorra charm",
+]
+GENUINE_OR_TYPO = [
+    "Túi Michael Kors Jet Set chính hãng",  # the name itself
+    "Điện thoại Xiaomi Mix Fold 3",  # the brand is named, the rest is a model
+    "Giày thể thao Jordan cao cổ, giày air Jodan 1 high panda",  # spelt right elsewhere: a typo
+    "Kem dưỡng ẩm Aveeno Daily Moisturizing 354ml",  # a brand of its own, not "Avène" misspelt
+    "Mặt nạ Nature Mask dưỡng ẩm",  # "Nature Made" is two edits away in one word
+    "Quần legging tập gym nữ cạp cao",
+]
+
+
+@pytest.mark.parametrize("title", LOOKALIKE_MARKS)
+def test_lookalike_mark_is_brand_infringement(engine: Engine, title: str) -> None:
+    assert "brand_infringement" in _categories(engine, title)
+
+
+@pytest.mark.parametrize("title", GENUINE_OR_TYPO)
+def test_genuine_name_or_typo_is_no_lookalike(engine: Engine, title: str) -> None:
+    hits = {h.rule_id for h in engine.evaluate({"title": title})}
+    assert not {r for r in hits if r.startswith("brand_infringement.lookalike")}, hits
