@@ -71,6 +71,16 @@ _GENERIC_MARKS = (
 _SYMBOL_LETTERS = ((0x1F170, 0x1F18A), (0x1F150, 0x1F16A), (0x1F1E6, 0x1F200))  # 🅰 🅐 🇦 -> a..z
 
 
+def _accented_homoglyph(c: str) -> str | None:
+    """The Latin letter a look-alike letter with marks stands for: its base's homoglyph with the
+    same marks, if that is one character ("ӑ" -> "ă", "ά" -> "á"); else None."""
+    d = unicodedata.normalize("NFD", c)
+    if len(d) < 2 or d[0] not in HOMOGLYPHS or not all(unicodedata.combining(m) for m in d[1:]):
+        return None
+    out = unicodedata.normalize("NFC", HOMOGLYPHS[d[0]] + d[1:])
+    return out if len(out) == 1 else None
+
+
 def _build_tables() -> tuple[dict[str, str], dict[str, str], set[str]]:
     """Return (map 1:1 after lower-casing, special pre-lower replacements, combining marks)."""
     mapping: dict[str, str] = {}
@@ -100,6 +110,8 @@ def _build_tables() -> tuple[dict[str, str], dict[str, str], set[str]]:
                 continue
             low = nf.lower() if len(nf.lower()) == 1 else nf
             low = HOMOGLYPHS.get(low, low)
+            if low == c and (accented := _accented_homoglyph(c)):
+                low = accented  # Cyrillic "ӑ" is "ă", Greek "ά" is "á"
             if low != c:
                 mapping[c] = low
             elif cat in ("So", "Sk", "Co") and c != "°":
@@ -1050,6 +1062,60 @@ def _underscore_pass(text: str, passes: list[PassMap]) -> str:
     return _edit_pass(text, passes, _underscore_edits)
 
 
+# Letters stretched by repetition ("xịnnn", "đầuu pod", "huyếtt áp", "rẻeee", "vapeee", "fakeeee"). A
+# Vietnamese syllable never doubles a letter except "oo" ("xoong"): in a word with a Vietnamese letter
+# every run becomes one letter ("o" runs two) and a plain vowel echoing the toned one before it goes,
+# if what is left is one syllable (not "nútthời", two words run together, nor "TRESemmé"). In other
+# words only a vowel said three times or more at the end is cut ("vapeee", "lenovooo"; not "EeePC",
+# "bluetoooth", "AAA"), so "Guccii", "Adidass" and "Chivasss" stay look-alikes of their marks.
+_REPEAT_HINT = re.compile(r"([^\W\d_])\1")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_RUN = re.compile(r"([^\W\d_])\1+")
+# a tone mark on a plain vowel, then that vowel plain ("ẻe"; not "ưu", "ôo": other letters)
+_ECHO_BASE = {c: b for b, cs in zip("aeoiuy", ["àáảãạ", "èéẻẽẹ", "òóỏõọ", "ìíỉĩị", "ùúủũụ", "ỳýỷỹỵ"], strict=True) for c in cs}
+_ECHO_HINT = re.compile("[àáảãạ]a|[èéẻẽẹ]e|[òóỏõọ]o|[ìíỉĩị]i|[ùúủũụ]u|[ỳýỷỹỵ]y")
+_TRAILING_VOWELS = re.compile(r"([aeouy])\1{2,}$")  # not "i": "III", "iii" are numerals
+
+
+def _squeeze_vn(m: re.Match[str]) -> str:
+    ch = m.group(1)
+    return ch * 2 if ch == "o" else ch
+
+
+def _drop_echo(word: str) -> str:
+    """Drop plain vowels echoing the marked vowel before them ("rẻeee" -> "rẻ", "quáaa" -> "quá")."""
+    out = [word[0]]
+    for c in word[1:]:
+        if _ECHO_BASE.get(out[-1]) == c:
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _LETTER_RUN.finditer(text):
+        word = m.group()
+        if _REPEAT_HINT.search(word) is None and _ECHO_HINT.search(word) is None:
+            continue
+        vn = _drop_echo(_RUN.sub(_squeeze_vn, word)) if any(c in _DIA for c in word) else None
+        if vn is not None:
+            out = vn if one_syllable(vn) else word  # not "nútthời": two words run together
+        else:
+            m2 = _TRAILING_VOWELS.search(word)
+            out = word[: m2.start() + 1] if m2 and m2.start() > 0 else word  # not "aaa": a grade
+        if out != word:
+            edits.append((m.start(), m.end(), out))
+    return edits
+
+
+def _stretch_pass(text: str, passes: list[PassMap]) -> str:
+    """Undo stretched letters; ``text`` itself if there are none."""
+    if _REPEAT_HINT.search(text) is None and _ECHO_HINT.search(text) is None:
+        return text
+    return _edit_pass(text, passes, _stretch_edits)
+
+
 def _dotnum_pass(text: str, passes: list[PassMap]) -> str:
     return _edit_pass(text, passes, _dotnum_edits)
 
@@ -1269,6 +1335,9 @@ def normalize(original: str) -> NormText:
             t, pm = _apply(t, edits)
             passes.append(pm)
             enc = None
+    out = _stretch_pass(t, passes)
+    if out is not t:
+        t, enc = out, None
     if (
         b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
         if enc is not None
@@ -1327,6 +1396,7 @@ def normalize_reference(original: str) -> NormText:
     if edits:
         t, pm = _apply(t, edits)
         passes.append(pm)
+    t = _stretch_pass(t, passes)
     if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
