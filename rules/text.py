@@ -1068,13 +1068,14 @@ def _underscore_pass(text: str, passes: list[PassMap]) -> str:
 # if what is left is one syllable (not "nútthời", two words run together, nor "TRESemmé"). In other
 # words only a vowel said three times or more at the end is cut ("vapeee", "lenovooo"; not "EeePC",
 # "bluetoooth", "AAA"), so "Guccii", "Adidass" and "Chivasss" stay look-alikes of their marks.
-_REPEAT_HINT = re.compile(r"([^\W\d_])\1")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _RUN = re.compile(r"([^\W\d_])\1+")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_DIA_RE = re.compile(f"[{''.join(sorted(_DIA))}]")
+_TRAILING_VOWELS = re.compile(r"([aeouy])\1{2,}$")  # not "i": "III", "iii" are numerals
 # a tone mark on a plain vowel, then that vowel plain ("ẻe"; not "ưu", "ôo": other letters)
 _ECHO_BASE = {c: b for b, cs in zip("aeoiuy", ["àáảãạ", "èéẻẽẹ", "òóỏõọ", "ìíỉĩị", "ùúủũụ", "ỳýỷỹỵ"], strict=True) for c in cs}
-_ECHO_HINT = re.compile("[àáảãạ]a|[èéẻẽẹ]e|[òóỏõọ]o|[ìíỉĩị]i|[ùúủũụ]u|[ỳýỷỹỵ]y")
-_TRAILING_VOWELS = re.compile(r"([aeouy])\1{2,}$")  # not "i": "III", "iii" are numerals
+# where a stretch may be: a doubled letter ("rẻeee" has one; a lone echo "rẻe" is left alone)
+_STRETCH_HINT = re.compile(f"([{_LETTER}])\\1")  # the text is lower case here
 
 
 def _squeeze_vn(m: re.Match[str]) -> str:
@@ -1094,24 +1095,38 @@ def _drop_echo(word: str) -> str:
 
 def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
     edits = []
-    for m in _LETTER_RUN.finditer(text):
-        word = m.group()
-        if _REPEAT_HINT.search(word) is None and _ECHO_HINT.search(word) is None:
+    done = -1
+    for m in _STRETCH_HINT.finditer(text):
+        i = m.start()
+        if i < done:
             continue
-        vn = _drop_echo(_RUN.sub(_squeeze_vn, word)) if any(c in _DIA for c in word) else None
-        if vn is not None:
-            out = vn if one_syllable(vn) else word  # not "nútthời": two words run together
+        lo = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), text.rfind(SEPARATOR, 0, i)) + 1
+        if _DIA_RE.search(text, lo, m.end() + 24) is None and (
+            m.group(1) not in "aeouy" or text[m.end() : m.end() + 1] != m.group(1)
+        ):
+            continue  # a plain double ("coffee") with no Vietnamese letter near: only three vowels count
+        word_at = next((w for w in _WORD_RE.finditer(text, lo, m.end() + 1) if w.start() <= i < w.end()), None)
+        if word_at is None:
+            continue
+        a, b = word_at.span()
+        while b < len(text) and text[b].isalpha():  # the window may have cut the word
+            b += 1
+        done = b
+        word = text[a:b]
+        if _DIA_RE.search(word):
+            squeezed = _drop_echo(_RUN.sub(_squeeze_vn, word))
+            out = squeezed if one_syllable(squeezed) else word  # not "nútthời": two words run together
         else:
-            m2 = _TRAILING_VOWELS.search(word)
-            out = word[: m2.start() + 1] if m2 and m2.start() > 0 else word  # not "aaa": a grade
+            tail = _TRAILING_VOWELS.search(word)
+            out = word[: tail.start() + 1] if tail and tail.start() > 0 else word  # not "aaa": a grade
         if out != word:
-            edits.append((m.start(), m.end(), out))
+            edits.append((a, b, out))
     return edits
 
 
 def _stretch_pass(text: str, passes: list[PassMap]) -> str:
     """Undo stretched letters; ``text`` itself if there are none."""
-    if _REPEAT_HINT.search(text) is None and _ECHO_HINT.search(text) is None:
+    if _STRETCH_HINT.search(text) is None:
         return text
     return _edit_pass(text, passes, _stretch_edits)
 
