@@ -698,6 +698,14 @@ def variant(base: dict, keys: list[str], tricks: list[str], rng: random.Random) 
     return rec
 
 
+# Variants whose disguise turned a mark into "both" by the labelling guideline (tests/data/README.md,
+# "counterfeit vs brand_infringement": a stylised, spaced, leet, zero-width or emoji-split brand name on
+# goods of the brand's own kind from a non-official seller, with no "kiểu dáng / dáng / dupe / inspired"
+# wording): they get counterfeit on top of their base labels. Added on 2026-11-29 (issue 3 review).
+BOTH_BY_GUIDELINE = {"g0004-o", "g0049-o", "g0068-o", "g0162-o", "g0228-o", "g0281-o", "g0430-o"}
+CATEGORY_ORDER = ["counterfeit", "brand_infringement", "smuggled", "prohibited", "restricted", "expired", "misleading"]
+
+
 def plan(keys: list[str], key_deck: Deck, whole_deck: Deck, rng: random.Random) -> list[str]:
     """Which tricks one listing gets: a phrase trick, a whole-text trick, or both."""
     if not keys:
@@ -733,6 +741,8 @@ def main() -> None:
             v = variant(rec, keys, ["nodiac"], rng)
             if all(v[f] == rec[f] for f in ("title", "description", "shop_name")):
                 v = variant(rec, [], ["teen"], rng)
+        if v["id"] in BOTH_BY_GUIDELINE:
+            v["labels"] = sorted({*v["labels"], "counterfeit"}, key=CATEGORY_ORDER.index)
         out.append(v)
     with DST.open("w", encoding="utf-8") as f:
         for v in out:

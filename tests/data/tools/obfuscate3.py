@@ -19,8 +19,9 @@ one too. On the listing's ``keys`` (its signal or trap phrases) two or three of 
 
 About half the variants also get a whole-text trick: ``nodiac``, ``teen3`` (``k``/``hok``, ``dc``, ``j``,
 ``z``, ``w``, ``ck`` and friends), ``upper`` or ``emojispam``. Marks are only disguised in listings labelled
-``brand_infringement`` (a disguised mark is a signal by the guideline, and labels must not change); the
-words in ``MARKS`` stay plain elsewhere. Digits are never changed, so dates stay readable.
+``brand_infringement`` (a disguised mark is a signal by the guideline); the words in ``MARKS`` stay plain
+elsewhere. A look-alike mark of goods of the brand's own kind (``OWN_KIND_MARKS``) written in disguise
+makes the variant "both", so it gains ``counterfeit``; no other label changes. Digits are never changed, so dates stay readable.
 
 Run from the repository root::
 
@@ -58,6 +59,14 @@ MARKS = {"esse", "jet", "terea", "iqos", "iluma", "levitra", "stilnox", "cialis"
          "jordan", "omega", "vespa", "biti's", "ananas", "airpods", "tiger", "balm", "panadol", "strepsils",
          "zippo", "nicorette", "raid", "omo", "super", "glue", "viettel", "thăng", "long", "walmart", "fake",
          "van", "polo", "z121"}
+
+# Look-alike marks of brand_infringement listings that sell goods of the brand's own kind. Written in
+# disguise (letters styled, split or leet) by a non-official seller they are "both" by the labelling
+# guideline (tests/data/README.md, "counterfeit vs brand_infringement"), so the variant gains counterfeit.
+OWN_KIND_MARKS = {"Burbery", "Lululemom", "Marsall", "Hubolt", "Conversse", "Yetti", "Laneigh", "Cetaphyl",
+                  "Jansportt", "Beets", "Gentle Monter", "Birkenstok", "Charless & Keith", "Casino", "Stussi",
+                  "Hokka"}
+STYLING = {"teenleet", "glyphmix", "squared", "combining", "sepmix", "zwmix", "capsspaced", "emojiword"}
 
 CYR = {"a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "i": "і", "s": "ѕ", "h": "һ",
        "j": "ј", "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О", "P": "Р",
@@ -256,6 +265,7 @@ def variant(row: dict, rng: random.Random, deck: list[str]) -> dict:
     # A listing without a marked phrase always gets a whole-text trick, so that no variant is a copy.
     whole_trick = rng.choice(WHOLE_TRICKS) if rng.random() < 0.5 or not row["keys"] else None
     out = dict(row)
+    both = False
     for field in ("title", "description", "shop_name"):
         text = row[field]
         if whole_trick and whole_trick != "emojispam":
@@ -265,10 +275,13 @@ def variant(row: dict, rng: random.Random, deck: list[str]) -> dict:
             for cand in (k, k.lower(), key):
                 if cand and cand in text:
                     text = text.replace(cand, disguise(cand, tricks, rng, marks_ok), 1)
+                    both |= marks_ok and key in OWN_KIND_MARKS and bool(STYLING & set(tricks))
                     break
         if whole_trick == "emojispam":
             text = whole(text, whole_trick, rng)
         out[field] = text
+    if both and "counterfeit" not in out["labels"]:
+        out["labels"] = ["counterfeit", *out["labels"]]
     out["id"] = row["id"] + "-o"
     out["trick"] = "+".join(tricks + ([whole_trick] if whole_trick else []))
     del out["keys"]
