@@ -133,6 +133,14 @@ class BrandIndex:
         self.brands.append(info)
         words = [(w, b.ambiguous and w == b.name, "mention") for w in [b.name, *b.aliases]]
         words += [(w, True, "mention") for w in b.weak] + [(w, False, "fake") for w in b.fakes]
+        # a name of several words also written run together ("FearOfGod", "TheNorthFace", "hadalabo")
+        joined = {"".join(p) for w in [b.name, *b.aliases] if len(p := fold(w.lower()).split()) > 1}
+        known = {fold(w.lower()) for w, _, _ in words}
+        words += [
+            (j, b.ambiguous, "mention")
+            for j in sorted(joined - known)
+            if j.isalpha() and len(j) >= 6 and j not in seen and j not in self._allow  # "lining" is a word
+        ]
         for word, needs_type, kind in words:
             key = fold(word.lower())
             if key in seen and seen[key] != b.name:

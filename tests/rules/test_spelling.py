@@ -154,6 +154,7 @@ LOOKALIKE_MARKS = [
     "Kính mát Gentle Monter gọng vuông",
     "Nước hoa nữ Channol No.5 Paris 50ml",  # doubled letter and one vowel
     "Nhẫn bạc Pandorra charm",
+    "Áo hoodie LấyCảmHứngTừFearOfGod Essentials",  # a name of several words run together
 ]
 GENUINE_OR_TYPO = [
     "Túi Michael Kors Jet Set chính hãng",  # the name itself
@@ -162,6 +163,7 @@ GENUINE_OR_TYPO = [
     "Kem dưỡng ẩm Aveeno Daily Moisturizing 354ml",  # a brand of its own, not "Avène" misspelt
     "Mặt nạ Nature Mask dưỡng ẩm",  # "Nature Made" is two edits away in one word
     "Quần legging tập gym nữ cạp cao",
+    "Áo khoác lót lining chần bông",  # "Li Ning" run together is an English word
 ]
 
 
