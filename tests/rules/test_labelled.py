@@ -42,14 +42,14 @@ def test_labelled_set_quality(engine: Engine, name: str) -> None:
 
 # Regression floors on the blind sets (holdouts and their disguised variants). They are not targets and
 # must not steer the rules: they only catch a change that loses generalisation. Each sits about 0.01 below
-# what the packs reached when it was set (2026-11-29; labelled_holdout3/obfuscated3 were measured before any
-# rule was changed after they were written).
+# what the packs reached when it was set (2026-11-29, after the issue 3 changes; tests/data/README.md has the
+# figures before them).
 HOLDOUT_FLOORS = {
-    "labelled_holdout.jsonl": (0.895, 0.89, 0.925, 0.975),
-    "labelled_holdout2.jsonl": (0.93, 0.93, 0.95, 0.975),
-    "labelled_obfuscated2.jsonl": (0.87, 0.86, 0.915, 0.98),
-    "labelled_holdout3.jsonl": (0.93, 0.925, 0.94, 0.985),
-    "labelled_obfuscated3.jsonl": (0.675, 0.65, 0.69, 0.975),
+    "labelled_holdout.jsonl": (0.90, 0.895, 0.935, 0.975),
+    "labelled_holdout2.jsonl": (0.935, 0.935, 0.955, 0.975),
+    "labelled_obfuscated2.jsonl": (0.905, 0.905, 0.935, 0.98),
+    "labelled_holdout3.jsonl": (0.93, 0.93, 0.94, 0.985),
+    "labelled_obfuscated3.jsonl": (0.76, 0.745, 0.785, 0.975),
 }
 
 

@@ -9,6 +9,8 @@ import json
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from rules.engine import Engine
 from rules.evaluation import evaluate_records, read_jsonl
 from rules.hits import CATEGORIES
@@ -37,3 +39,23 @@ def test_disguised_set_quality(engine: Engine) -> None:
     assert summary["any_flag"]["precision"] >= 0.98, summary["any_flag"]
     false_flags = [o.id for o in report.outcomes if o.predicted and not o.labels]
     assert not false_flags
+
+
+# Blind pairs of plain listings and their disguised variants (tests/data/README.md). Issue 3 asks that a
+# disguised listing be caught as often as its plain original: the floors hold today's ratio of any-flag
+# recall (disguised / plain), a little below, so that a change widening the gap fails.
+PAIRS = [
+    ("labelled_holdout2.jsonl", "labelled_obfuscated2.jsonl", 0.94),
+    ("labelled_holdout3.jsonl", "labelled_obfuscated3.jsonl", 0.72),
+]
+
+
+@pytest.mark.parametrize(("plain", "disguised", "floor"), PAIRS)
+def test_disguised_variants_are_caught_nearly_as_often(engine: Engine, plain: str, disguised: str, floor: float) -> None:
+    data = PATH.parent
+    if not (data / plain).exists() or not (data / disguised).exists():
+        pytest.skip("blind pair absent")
+    recall = [
+        evaluate_records(engine, read_jsonl(data / name)).summary()["any_flag"]["recall"] for name in (plain, disguised)
+    ]
+    assert recall[1] >= floor * recall[0], recall
