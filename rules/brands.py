@@ -85,6 +85,8 @@ class BrandIndex:
         # first letters of its words -> [(name of two or three words, brand)]
         self._multi: dict[str, list[tuple[str, int]]] = {}
         self._multi_cache: dict[str, tuple[int, str] | None] = {}
+        self._parts: dict[str, list[str]] = {}  # first letter -> words of those names
+        self._part_cache: dict[str, bool] = {}  # word -> within one edit of a word of those names
         self._names: set[str] = set()  # whole brand names and aliases
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
@@ -171,6 +173,9 @@ class BrandIndex:
             if b.lookalike and not needs_type and len(parts) in (2, 3) and all(p.isalpha() for p in parts):
                 if sum(len(p) for p in parts) >= 8 and max(len(p) for p in parts) >= 4:
                     self._multi.setdefault("".join(p[0] for p in parts), []).append((norm, info.index))
+                    for part in parts:
+                        if part not in self._parts.setdefault(part[0], []):
+                            self._parts[part[0]].append(part)
         self._allow.update(fold(w.lower()) for w in b.not_lookalike)
 
     def _add_spaced(self, b: BrandModel, info: BrandInfo, terms: TermIndex) -> None:
@@ -267,24 +272,32 @@ class BrandIndex:
 
     def _multi_lookalikes(self, folded: str, text: str) -> list[BrandHit]:
         """Misspelt names of two or three words ("Micheal Kros", "Jo Malon", "Gentle Monter"): runs of
-        two or three plain words typed without diacritics whose words start with the same letters as
-        the words of such a name are compared with it."""
+        two or three plain words, each within one edit of a word of such a name and starting with the
+        same letter, are compared with the names whose words start with those letters."""
         hits: list[BrandHit] = []
         multi, cache = self._multi, self._multi_cache
-        words = [(m.start(), m.end()) for m in _ASCII_WORD.finditer(text)]
-        for i in range(len(words) - 1):
+        run: list[tuple[int, int]] = []  # consecutive candidate words
+        part_cache = self._part_cache
+        for m in _ASCII_WORD.finditer(text):
+            word = m.group()
+            ok = part_cache.get(word)
+            if ok is None:
+                ok = self._is_part(word)
+            if not ok:
+                if run:
+                    run = []
+                continue
+            s, e = m.span()
+            if run and (s - run[-1][1] != 1 or text[s - 1] != " "):
+                run = []
+            run.append((s, e))
+            if len(run) < 2:
+                continue
             for n in (2, 3):
-                if i + n > len(words):
-                    break
-                run = words[i : i + n]
-                if any(run[k + 1][0] - run[k][1] != 1 or text[run[k][1]] != " " for k in range(n - 1)):
-                    break  # not next to each other
-                if "".join(text[s] for s, _ in run) not in multi:
+                if len(run) < n or "".join(text[a] for a, _ in run[-n:]) not in multi:
                     continue
-                start, end = run[0][0], run[-1][1]
-                if text[start:end] != folded[start:end]:
-                    continue  # a word with diacritics is Vietnamese, not a mark
-                gram = text[start:end]
+                start = run[-n][0]
+                gram = text[start:e]
                 found = cache.get(gram, False)
                 if found is False:
                     if len(cache) > _CACHE_LIMIT:
@@ -294,8 +307,22 @@ class BrandIndex:
                     brand, target = found
                     if any(re.search(f"(?<![a-z0-9]){t}(?![a-z0-9])", folded) for t in target.split() if t not in gram):
                         continue  # the seller spells the mark right elsewhere: a typo ("Jordan … air Jodan")
-                    hits.append(BrandHit(start, end, brand, "lookalike", f"{gram}~{target}", "fuzzy"))
+                    hits.append(BrandHit(start, e, brand, "lookalike", f"{gram}~{target}", "fuzzy"))
         return hits
+
+    def _is_part(self, word: str) -> bool:
+        ok = self._part_cache.get(word)
+        if ok is None:
+            parts = self._parts.get(word[0], ())
+            ok = word in parts or (
+                len(word) >= 4
+                and process.extractOne(word, parts, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
+                is not None
+            )
+            if len(self._part_cache) > _CACHE_LIMIT:
+                self._part_cache.clear()
+            self._part_cache[word] = ok
+        return ok
 
     def _multi_fuzzy(self, gram: str) -> tuple[int, str] | None:
         parts = gram.split()
