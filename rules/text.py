@@ -1076,6 +1076,11 @@ _TRAILING_VOWELS = re.compile(r"([aeouy])\1{2,}$")  # not "i": "III", "iii" are 
 _ECHO_BASE = {c: b for b, cs in zip("aeoiuy", ["àáảãạ", "èéẻẽẹ", "òóỏõọ", "ìíỉĩị", "ùúủũụ", "ỳýỷỹỵ"], strict=True) for c in cs}
 # where a stretch may be: a doubled letter ("rẻeee" has one; a lone echo "rẻe" is left alone)
 _STRETCH_HINT = re.compile(f"([{_LETTER}])\\1")  # the text is lower case here
+# then, on the few texts with a double: one a Vietnamese letter starts or ends, or a vowel three times
+_DIA_LOWER_CLASS = "".join(sorted(c for c in _DIA if c.islower()))
+_STRETCH_SURE = re.compile(
+    f"[{_DIA_LOWER_CLASS}][a-z]{{0,2}}([{_LETTER}])\\1|([{_DIA_LOWER_CLASS}])\\2|([aeouy])\\3\\3"
+)
 
 
 def _squeeze_vn(m: re.Match[str]) -> str:
@@ -1126,7 +1131,7 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
 
 def _stretch_pass(text: str, passes: list[PassMap]) -> str:
     """Undo stretched letters; ``text`` itself if there are none."""
-    if _STRETCH_HINT.search(text) is None:
+    if _STRETCH_HINT.search(text) is None or _STRETCH_SURE.search(text) is None:
         return text
     return _edit_pass(text, passes, _stretch_edits)
 
