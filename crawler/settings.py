@@ -51,6 +51,7 @@ ECOMWATCH_RULES_THRESHOLD = _config.rules_threshold  # category score needed to 
 ECOMWATCH_STORAGE_URL = _config.database_url  # database the store pipeline writes to
 ECOMWATCH_STORAGE_BATCH_SIZE = _config.storage_batch_size  # items buffered per write
 ECOMWATCH_STORAGE_SPOOL_DIR = str(_config.evidence_dir / "spool")  # batches the database refused
+ECOMWATCH_STORAGE_WRITER = "process"  # where batches are written: "process" (a writer process) or "thread"
 ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, extract)
 
 # Tips (citizens' URLs, `ecomwatch crawl urls --tips`): crawled by the urls spider, marked by this extension.

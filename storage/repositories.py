@@ -186,6 +186,7 @@ class UpsertResult:
     ids: dict[Key, int] = field(default_factory=dict)
     new: set[Key] = field(default_factory=set)
     changed: set[Key] = field(default_factory=set)
+    digests: dict[Key, str] = field(default_factory=dict)  # content hash of each listing written
 
 
 def _listing_row(
@@ -296,6 +297,7 @@ def upsert_listings(
         )
     if _dialect(session) == "postgresql":
         result = _upsert_listings_postgresql(session, rows, sources, digests)
+        result.digests = digests
         sync_flag_listing_columns(session, [i for k, i in result.ids.items() if k not in result.new])
         return result
 
@@ -317,6 +319,7 @@ def upsert_listings(
             listing_id = after[db_key][0]
             result.new.add(key)
         result.ids[key] = listing_id
+    result.digests = digests
     sync_flag_listing_columns(session, [i for k, i in result.ids.items() if k not in result.new])
     return result
 
@@ -443,9 +446,18 @@ def _upsert_listings_postgresql(
 
 
 def add_observations(
-    session: Session, listings: Sequence[items.Listing], ids: Mapping[Key, int], *, crawl_run_id: int
+    session: Session,
+    listings: Sequence[items.Listing],
+    ids: Mapping[Key, int],
+    *,
+    crawl_run_id: int,
+    digests: Mapping[Key, str] | None = None,
 ) -> None:
-    """One observation per listing per crawl run: the price history."""
+    """One observation per listing per crawl run: the price history.
+
+    ``digests``: the listings' content hashes when the caller has them (``UpsertResult.digests``).
+    """
+    digests = digests or {}
     rows = {
         ids[item.key]: {
             "listing_id": ids[item.key],
@@ -453,7 +465,7 @@ def add_observations(
             "observed_at": item.crawled_at,
             "price": item.price,
             "sold_count": item.sold_count,
-            "content_hash": content_hash(item),
+            "content_hash": digests.get(item.key) or content_hash(item),
         }
         for item in listings
         if item.key in ids

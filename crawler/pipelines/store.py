@@ -2,30 +2,42 @@
 
 Nothing is lost when the database refuses a batch: it is retried, then spooled to a JSONL file
 (``ECOMWATCH_STORAGE_SPOOL_DIR``) and counted, and the crawl goes on.
+
+Where the writing happens (``ECOMWATCH_STORAGE_WRITER``): ``process`` (the default) hands each full batch
+to a writer process of its own, so encoding rows and talking to the database use the machine's other
+core instead of the crawl's; ``thread`` writes in a thread of the crawl process. Either way the item that
+fills a batch waits until its batch is written (back-pressure: one batch in flight, one filling), the
+stats are counted and the log lines written in the crawl process, and the crawl's end waits for every
+batch. A writer process that dies is replaced by writing in the crawl process: nothing is lost.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import threading
-import time
-from datetime import UTC, datetime
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_to_future
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from twisted.internet import threads
 
 from crawler.items import Listing
+from crawler.pipelines import store_writer
+from crawler.pipelines.store_writer import WRITE_ATTEMPTS, BatchResult, BatchWriter, pack
 from storage import repositories as repo
 from storage.db import ensure_schema, make_engine, make_session_factory, unit_of_work
 
 logger = logging.getLogger(__name__)
 
-WRITE_ATTEMPTS = 3
+__all__ = ["WRITE_ATTEMPTS", "WRITERS", "StorePipeline"]
+
+WRITERS = ("process", "thread")
 
 
 class StorePipeline:
@@ -38,19 +50,26 @@ class StorePipeline:
         spool_dir: str | Path = "evidence/spool",
         spider_name: str = "?",
         spider_args: dict[str, Any] | None = None,
+        writer: str = "thread",
     ) -> None:
+        if writer not in WRITERS:
+            raise ValueError(
+                f"ECOMWATCH_STORAGE_WRITER: expected one of {', '.join(WRITERS)}, got {writer!r}"
+            )
         self.stats = stats
         self.url = url
         self.batch_size = max(1, batch_size)
         self.spool_dir = Path(spool_dir)
         self.spider_name = spider_name
         self.spider_args = spider_args or {}
-        self.buffer: list[Listing] = []
+        self.writer_kind = writer
+        self.buffer: list[bytes] = []  # packed listings (store_writer.pack)
         self.write_lock = threading.Lock()
         self.run_id: int | None = None
-        self.pack_version_id: int | None = None
         self.engine = make_engine(url)
         self.sessions = make_session_factory(self.engine)
+        self.writer: BatchWriter | None = None  # writes in this process (thread mode, or a fallback)
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -66,6 +85,7 @@ class StorePipeline:
             spool_dir=settings.get("ECOMWATCH_STORAGE_SPOOL_DIR"),
             spider_name=spider.name,
             spider_args=args,
+            writer=settings.get("ECOMWATCH_STORAGE_WRITER", "process"),
         )
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -78,18 +98,40 @@ class StorePipeline:
         with unit_of_work(self.sessions) as session:
             self.run_id = repo.start_crawl_run(session, self.spider_name, self.spider_args)
         self.stats.set_value("ecomwatch/crawl_run_id", self.run_id)
+        if self.writer_kind == "process":
+            # spawn, not fork: the crawl process has threads (a lock held by one would stay held).
+            # The process starts with the first batch, in the background, while the crawl goes on.
+            self.pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=store_writer.start_in_process,
+                initargs=(self.url, self.run_id, str(self.spool_dir), self.spider_name),
+            )
 
     async def process_item(self, item: Listing) -> Listing:
-        self.buffer.append(item)
+        self.buffer.append(pack(item))
         if len(self.buffer) >= self.batch_size:
             batch, self.buffer = self.buffer, []
-            # The write runs in a thread so the reactor keeps downloading and parsing meanwhile;
-            # the item that filled the batch waits for it (back-pressure), the others do not.
-            await deferred_to_future(threads.deferToThread(self.write_batch, batch))
+            # The write runs in the writer process (or a thread) so the reactor keeps downloading and
+            # parsing meanwhile; the item that filled the batch waits for it, the others do not.
+            if self.pool is not None:
+                future = self._submit(batch)
+                if future is not None:
+                    # a reactor thread waits for the writer process's answer (one thread hand-off a batch)
+                    self._apply(
+                        await deferred_to_future(threads.deferToThread(_result_or_none, future)), batch
+                    )
+                    return item
+            self._apply(await deferred_to_future(threads.deferToThread(self._write_here, batch)))
         return item
 
     def close_spider(self) -> None:
-        self.flush()
+        try:
+            self.flush()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+                self.pool = None
         stats = self.stats.get_stats()
         status = self.run_status(stats)
         try:
@@ -103,6 +145,8 @@ class StorePipeline:
                 repo.finish_crawl_run(session, self.run_id, status=status, stats=_jsonable(stats))
         except DBAPIError:
             logger.exception("could not record the end of crawl run %s", self.run_id)
+        if self.writer is not None:
+            self.writer.close()
         self.engine.dispose()
 
     # --- writing -----------------------------------------------------------------------------
@@ -110,73 +154,56 @@ class StorePipeline:
     def flush(self) -> None:
         if self.buffer:
             batch, self.buffer = self.buffer, []
-            self.write_batch(batch)
+            future = self._submit(batch) if self.pool is not None else None
+            if future is not None:
+                self._apply(_result_or_none(future), batch)
+            else:
+                self.write_batch(batch)
 
-    def write_batch(self, batch: list[Listing]) -> None:
-        """Write one batch (retrying a database that hiccups), or spool it. One batch at a time."""
-        with self.write_lock:
-            self._write_with_retries(batch)
+    def write_batch(self, batch: list[Listing] | list[bytes]) -> None:
+        """Write one batch in this process (retrying a database that hiccups), or spool it."""
+        packed = [pack(item) if isinstance(item, Listing) else item for item in batch]
+        self._apply(self._write_here(packed))
 
-    def _write_with_retries(self, batch: list[Listing]) -> None:
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            try:
-                self.write(batch)
-                return
-            except OperationalError as error:
-                self.stats.inc_value("ecomwatch/storage/retries")
-                logger.warning(
-                    "database write failed (attempt %d/%d): %s", attempt, WRITE_ATTEMPTS, error.orig
+    def _write_here(self, batch: list[bytes]) -> BatchResult:
+        with self.write_lock:  # one batch at a time
+            if self.writer is None:
+                assert self.run_id is not None
+                self.writer = BatchWriter(
+                    self.url, run_id=self.run_id, spool_dir=self.spool_dir, spider_name=self.spider_name
                 )
-                time.sleep(0.2 * attempt)
-            except DBAPIError:
-                logger.exception("database refused a batch of %d listings", len(batch))
-                break
-        self.spool(batch)
+            return self.writer.write_batch(batch, *self._pack_version())
 
-    def write(self, batch: list[Listing]) -> None:
-        now = datetime.now(UTC)
-        with unit_of_work(self.sessions) as session:
-            if self.pack_version_id is None:
-                pack_hash = self.stats.get_value("ecomwatch/rules/pack_hash")
-                if pack_hash:
-                    self.pack_version_id = repo.rule_pack_version_id(
-                        session, pack_hash, self.stats.get_value("ecomwatch/rules/rule_count", 0)
-                    )
-            sellers = [item.seller for item in batch if item.seller is not None]
-            seller_ids = repo.upsert_sellers(session, sellers, seen_at=now)
-            risks = {item.key: item.assessment.risk_score for item in batch if item.assessment is not None}
-            result = repo.upsert_listings(session, batch, seller_ids=seller_ids, risk_scores=risks)
-            assert self.run_id is not None
-            repo.add_observations(session, batch, result.ids, crawl_run_id=self.run_id)
-            flags = [
-                repo.FlagRow(result.ids[item.key], hit.rule_id, hit.category, hit.severity, hit.score,
-                             hit.evidence_json())
-                for item in batch
-                if item.assessment is not None and item.assessment.flagged
-                for hit in item.assessment.hits
-                if hit.category in item.assessment.categories
-            ]  # fmt: skip
-            new_flags = 0
-            if flags:
-                if self.pack_version_id is None:
-                    raise RuntimeError("rules pipeline did not report its rule pack version")
-                new_flags = repo.upsert_flags(session, flags, rule_pack_version_id=self.pack_version_id)
-        self.stats.inc_value("ecomwatch/storage/written", len(result.ids))
-        self.stats.inc_value("ecomwatch/listings/new", len(result.new))
-        self.stats.inc_value("ecomwatch/listings/changed", len(result.changed))
-        self.stats.inc_value("ecomwatch/flags/new", new_flags)
-        self.stats.inc_value("ecomwatch/storage/batches")
-
-    def spool(self, batch: list[Listing]) -> None:
-        self.spool_dir.mkdir(parents=True, exist_ok=True)
-        path = (
-            self.spool_dir / f"{self.spider_name}-run{self.run_id}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.jsonl"
+    def _pack_version(self) -> tuple[str | None, int]:
+        return (
+            self.stats.get_value("ecomwatch/rules/pack_hash"),
+            self.stats.get_value("ecomwatch/rules/rule_count", 0),
         )
-        with path.open("w", encoding="utf-8") as fh:
-            for item in batch:
-                fh.write(item.model_dump_json() + "\n")
-        self.stats.inc_value("ecomwatch/storage/spooled", len(batch))
-        logger.error("database unavailable: %d listings spooled to %s", len(batch), path)
+
+    def _submit(self, batch: list[bytes]) -> Future[BatchResult] | None:
+        assert self.pool is not None
+        try:
+            return self.pool.submit(store_writer.write_in_process, batch, *self._pack_version())
+        except (BrokenProcessPool, RuntimeError):
+            self._writer_lost()
+            return None
+
+    def _apply(self, result: BatchResult | None, batch: list[bytes] | None = None) -> None:
+        """Count and log what a write did; a batch whose writer process died is written here."""
+        if result is None:
+            assert batch is not None
+            self._writer_lost()
+            result = self._write_here(batch)
+        for key, count in result.stats.items():
+            self.stats.inc_value(key, count)
+        for level, message, args in result.logs:
+            logger.log(level, message, *args)
+
+    def _writer_lost(self) -> None:
+        if self.pool is not None:
+            logger.error("the storage writer process stopped; writing in the crawl process from now on")
+            self.pool.shutdown(wait=False, cancel_futures=False)
+            self.pool = None
 
     # --- run health --------------------------------------------------------------------------
 
@@ -205,3 +232,11 @@ class StorePipeline:
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(stats, default=str))
+
+
+def _result_or_none(future: Future[BatchResult]) -> BatchResult | None:
+    """The writer process's result, or None when the process died (the caller then writes the batch)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None

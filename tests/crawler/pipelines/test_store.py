@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import signal
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +15,10 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from crawler.items import Listing
+from crawler.items import Listing, Seller
 from crawler.pipelines.store import StorePipeline
+from crawler.pipelines.store_writer import pack, unpack
+from rules import load_engine
 from storage.db import make_engine
 from tests.services import PG_ADMIN_URL
 from tests.spiders.crawl_helpers import db_counts
@@ -26,12 +31,20 @@ def listing(n: int) -> Listing:
     )  # fmt: skip
 
 
-def make_pipeline(url: str, spool: Path) -> tuple[StorePipeline, object]:
+def make_pipeline(url: str, spool: Path, writer: str = "thread") -> tuple[StorePipeline, object]:
     crawler = get_crawler()
     crawler.stats.open_spider()
-    pipeline = StorePipeline(crawler.stats, url=url, batch_size=2, spool_dir=spool, spider_name="tiki")
+    pipeline = StorePipeline(
+        crawler.stats, url=url, batch_size=2, spool_dir=spool, spider_name="tiki", writer=writer
+    )
     pipeline.open_spider()
     return pipeline, crawler.stats
+
+
+def write_in_writer(pipeline: StorePipeline, batch: list[Listing]) -> None:
+    """What process_item does with a full batch, without a reactor: the writer process writes it."""
+    pipeline.buffer = [pack(item) for item in batch]
+    pipeline.flush()
 
 
 def test_batches_are_written_and_the_run_recorded(db_url: str, tmp_path: Path) -> None:
@@ -45,18 +58,20 @@ def test_batches_are_written_and_the_run_recorded(db_url: str, tmp_path: Path) -
     assert counts["runs"][0][0] == "finished"
 
 
-def test_a_database_that_goes_away_loses_nothing(pg_database: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["thread", "process"])
+def test_a_database_that_goes_away_loses_nothing(pg_database: str, tmp_path: Path, writer: str) -> None:
     name = f"ecomwatch_gone_{uuid.uuid4().hex[:8]}"
     admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    pipeline, stats = make_pipeline(url, tmp_path)
-    pipeline.write_batch([listing(1), listing(2)])
+    pipeline, stats = make_pipeline(url, tmp_path, writer)
+    write = pipeline.write_batch if writer == "thread" else lambda batch: write_in_writer(pipeline, batch)
+    write([listing(1), listing(2)])
     with admin.connect() as conn:  # the database disappears mid-crawl
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
-    pipeline.write_batch([listing(3), listing(4)])
+    write([listing(3), listing(4)])
     assert stats.get_value("ecomwatch/storage/retries") == 3
     assert stats.get_value("ecomwatch/storage/spooled") == 2
     [spooled] = list(tmp_path.glob("tiki-run*.jsonl"))
@@ -65,6 +80,81 @@ def test_a_database_that_goes_away_loses_nothing(pg_database: str, tmp_path: Pat
     assert kept[0]["title"] == "Sữa bột số 3"
     pipeline.close_spider()  # recording the run's end fails too: logged, not raised
     assert StorePipeline.run_status(stats.get_stats()) == "degraded"
+
+
+def test_the_writer_process_writes_what_the_crawl_process_would(db_url: str, tmp_path: Path) -> None:
+    engine = load_engine()
+    flagged = listing(7).model_copy(update={"title": "Nước hoa Chanel No.5 hàng fake loại 1 giá rẻ"})
+    batches = [[listing(1), listing(2)], [flagged, listing(3)]]
+    for batch in batches:
+        for item in batch:
+            item.assessment = engine.assess(item)
+    assert flagged.assessment.flagged
+    written = {}
+    for writer in ("thread", "process"):
+        url = db_url if writer == "process" else f"sqlite:///{tmp_path / 'thread.db'}"
+        pipeline, stats = make_pipeline(url, tmp_path / writer, writer)
+        stats.set_value("ecomwatch/rules/pack_hash", engine.pack_hash)
+        stats.set_value("ecomwatch/rules/rule_count", engine.rule_count)
+        for batch in batches:
+            write_in_writer(pipeline, batch)
+        assert pipeline.pool is not None or writer == "thread"
+        pipeline.close_spider()
+        counts = db_counts(url)
+        written[writer] = (
+            {k: v for k, v in stats.get_stats().items() if k.startswith("ecomwatch/")},
+            counts["listings"], counts["observations"], counts["flags"],
+        )  # fmt: skip
+    assert written["process"] == written["thread"]
+    assert written["process"][0]["ecomwatch/flags/new"] >= 1
+    assert written["process"][1:3] == (4, 4)
+
+
+def test_a_writer_process_that_dies_loses_nothing(
+    sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pipeline, stats = make_pipeline(sqlite_url, tmp_path, "process")
+    write_in_writer(pipeline, [listing(1), listing(2)])
+    assert pipeline.pool is not None
+    [pid] = list(pipeline.pool._processes)  # the writer process
+    os.kill(pid, signal.SIGKILL)
+    with caplog.at_level(logging.ERROR, logger="crawler.pipelines.store"):
+        write_in_writer(pipeline, [listing(3), listing(4)])
+    assert pipeline.pool is None  # the crawl process writes from now on
+    assert "storage writer process stopped" in caplog.text
+    pipeline.buffer = [pack(listing(5))]
+    pipeline.close_spider()
+    counts = db_counts(sqlite_url)
+    assert counts["listings"] == counts["observations"] == 5
+    assert stats.get_value("ecomwatch/storage/written") == 5
+    assert counts["runs"][0][0] == "finished"
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        listing(1),
+        listing(2).model_copy(
+            update={
+                "seller": Seller(source="tiki", external_id="9", name="Kho", is_official=True),
+                "attributes": {"brand": "OEM"},
+                "contacts": {"phones": ["+84909123456"]},
+                "images": ["https://x/1.jpg"],
+                "raw": {"a": [1, 2.5, None, {"b": "ấ"}], "c": True},
+                "rating": 4.5,
+                "raw_ref": "https://tiki.vn/api/1",
+            }
+        ),  # fmt: skip
+        listing(3).model_copy(update={"raw": {"not json": {1, 2}}}),  # marshal holds sets; not datetimes:
+        listing(4).model_copy(update={"raw": {"when": datetime(2026, 1, 1, tzinfo=UTC)}}),
+        listing(5).model_copy(update={"crawled_at": datetime(2026, 1, 1, 7)}),  # naive: pickled as is
+    ],
+)
+def test_pack_keeps_every_field(item: Listing) -> None:
+    entry = unpack(pack(item))
+    assert entry.listing.model_dump() == item.model_dump()
+    assert entry.listing.model_dump_json() == item.model_dump_json()
+    assert (entry.risk, entry.flags) == (None, [])
 
 
 @pytest.mark.parametrize(
