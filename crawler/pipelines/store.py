@@ -29,7 +29,14 @@ from twisted.internet import threads
 
 from crawler.items import Listing
 from crawler.pipelines import store_writer
-from crawler.pipelines.store_writer import WRITE_ATTEMPTS, BatchResult, BatchWriter, pack
+from crawler.pipelines.store_writer import (
+    WRITE_ATTEMPTS,
+    BatchResult,
+    BatchWriter,
+    pack,
+    rules_in_writer,
+    rules_settings,
+)
 from storage import repositories as repo
 from storage.db import ensure_schema, make_engine, make_session_factory, unit_of_work
 
@@ -51,6 +58,7 @@ class StorePipeline:
         spider_name: str = "?",
         spider_args: dict[str, Any] | None = None,
         writer: str = "thread",
+        rules: tuple[str | None, float | None] | None = None,
     ) -> None:
         if writer not in WRITERS:
             raise ValueError(
@@ -63,6 +71,7 @@ class StorePipeline:
         self.spider_name = spider_name
         self.spider_args = spider_args or {}
         self.writer_kind = writer
+        self.rules = rules  # (packs, threshold) when the writer judges the listings (rules_in_writer)
         self.buffer: list[bytes] = []  # packed listings (store_writer.pack)
         self.write_lock = threading.Lock()
         self.run_id: int | None = None
@@ -86,6 +95,7 @@ class StorePipeline:
             spider_name=spider.name,
             spider_args=args,
             writer=settings.get("ECOMWATCH_STORAGE_WRITER", "process"),
+            rules=rules_settings(settings) if rules_in_writer(settings) else None,
         )
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -105,7 +115,7 @@ class StorePipeline:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=store_writer.start_in_process,
-                initargs=(self.url, self.run_id, str(self.spool_dir), self.spider_name),
+                initargs=(self.url, self.run_id, str(self.spool_dir), self.spider_name, self.rules),
             )
 
     async def process_item(self, item: Listing) -> Listing:
@@ -170,7 +180,11 @@ class StorePipeline:
             if self.writer is None:
                 assert self.run_id is not None
                 self.writer = BatchWriter(
-                    self.url, run_id=self.run_id, spool_dir=self.spool_dir, spider_name=self.spider_name
+                    self.url,
+                    run_id=self.run_id,
+                    spool_dir=self.spool_dir,
+                    spider_name=self.spider_name,
+                    rules=self.rules,
                 )
             return self.writer.write_batch(batch, *self._pack_version())
 

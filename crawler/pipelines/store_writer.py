@@ -10,6 +10,11 @@ is stored does not depend on where the writing happens.
 
 A write reports what it did as a :class:`BatchResult` (stat increments, log lines) instead of touching
 the crawl's stats or log itself: the pipeline applies it in the reactor thread, whichever side wrote.
+
+When the store writes in a process, the rules engine judges the listings there too
+(``ECOMWATCH_RULES_IN_WRITER``, see :func:`rules_in_writer`): the rules pipeline then only loads the packs
+(a broken pack still stops the crawl at its start) and the writer loads the same packs, checks their
+hash against the crawl's, and counts the same ``ecomwatch/rules/*`` and ``ecomwatch/items/flagged*`` stats.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from crawler.items import Listing, Seller
+from rules import load_engine
 from storage import repositories as repo
 from storage.db import make_engine, make_session_factory, unit_of_work
 
@@ -53,12 +59,7 @@ def pack(item: Listing) -> bytes:
     flags: list[FlagSpec] = []
     if assessment is not None:
         risk = assessment.risk_score
-        if assessment.flagged:
-            flags = [
-                (hit.rule_id, hit.category, hit.severity, hit.score, hit.evidence_json())
-                for hit in assessment.hits
-                if hit.category in assessment.categories
-            ]
+        flags = flag_specs(assessment)
     if type(crawled_at) is datetime and crawled_at.tzinfo is UTC:
         values[_CRAWLED_AT] = crawled_at.isoformat()  # marshal holds no datetime; this round-trips
         try:
@@ -89,6 +90,34 @@ def unpack(data: bytes) -> Entry:
     return Entry(listing, risk, flags)
 
 
+def rules_in_writer(settings: Any) -> bool:
+    """Whether listings are judged by the store's writer process instead of the rules pipeline."""
+    pipelines = settings.getwithbase("ITEM_PIPELINES")
+    return (
+        settings.getbool("ECOMWATCH_RULES_IN_WRITER")
+        and settings.getbool("ECOMWATCH_STORAGE_ENABLED")
+        and settings.get("ECOMWATCH_STORAGE_WRITER") == "process"
+        and pipelines.get("crawler.pipelines.rules.RulesPipeline") is not None
+        and pipelines.get("crawler.pipelines.store.StorePipeline") is not None
+    )
+
+
+def rules_settings(settings: Any) -> tuple[str | None, float | None]:
+    """The rules pipeline's packs and threshold, for a writer that judges listings."""
+    threshold = settings.get("ECOMWATCH_RULES_THRESHOLD")
+    return settings.get("ECOMWATCH_RULES_DIR") or None, float(threshold) if threshold is not None else None
+
+
+def flag_specs(assessment: Any) -> list[FlagSpec]:
+    if not assessment.flagged:
+        return []
+    return [
+        (hit.rule_id, hit.category, hit.severity, hit.score, hit.evidence_json())
+        for hit in assessment.hits
+        if hit.category in assessment.categories
+    ]
+
+
 @dataclass(slots=True)
 class BatchResult:
     stats: dict[str, int] = field(default_factory=dict)
@@ -101,7 +130,17 @@ class BatchResult:
 class BatchWriter:
     """Writes packed batches to one database for one crawl run."""
 
-    def __init__(self, url: str, *, run_id: int, spool_dir: str | Path, spider_name: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        run_id: int,
+        spool_dir: str | Path,
+        spider_name: str,
+        rules: tuple[str | None, float | None] | None = None,
+    ) -> None:
+        self.rules = rules  # (packs, threshold): judge the listings here (see the module's docstring)
+        self.rules_engine: Any = None
         self.engine = make_engine(url)
         self.sessions = make_session_factory(self.engine)
         self.run_id = run_id
@@ -113,6 +152,9 @@ class BatchWriter:
         """Write one batch (retrying a database that hiccups), or spool it."""
         result = BatchResult()
         entries = [unpack(data) for data in batch]
+        if self.rules is not None and not self.assess(entries, pack_hash, result):
+            self.spool(entries, result)
+            return result
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 self.write(entries, pack_hash, rule_count, result)
@@ -128,6 +170,27 @@ class BatchWriter:
                 break
         self.spool(entries, result)
         return result
+
+    def assess(self, entries: list[Entry], pack_hash: str | None, result: BatchResult) -> bool:
+        """Judge the listings as the rules pipeline would; False if the packs are not the crawl's."""
+        if self.rules_engine is None:
+            assert self.rules is not None
+            self.rules_engine = load_engine(self.rules[0], threshold=self.rules[1])
+        engine = self.rules_engine
+        if engine.pack_hash != pack_hash:
+            result.logs.append((logging.ERROR, "rule packs changed since the crawl started (%s, now %s): "
+                                "%d listings spooled unjudged", (pack_hash, engine.pack_hash, len(entries))))  # fmt: skip
+            return False
+        for entry in entries:
+            assessment = engine.assess(entry.listing)
+            entry.risk, entry.flags = assessment.risk_score, flag_specs(assessment)
+            if assessment.hits:
+                result.inc("ecomwatch/rules/hits", len(assessment.hits))
+            if assessment.flagged:
+                result.inc("ecomwatch/items/flagged")
+                for category in assessment.categories:
+                    result.inc(f"ecomwatch/items/flagged/{category}")
+        return True
 
     def write(
         self, entries: list[Entry], pack_hash: str | None, rule_count: int, result: BatchResult
@@ -181,10 +244,14 @@ class BatchWriter:
 _writer: BatchWriter | None = None
 
 
-def start_in_process(url: str, run_id: int, spool_dir: str, spider_name: str) -> None:
-    """Initializer of the writer process: its own engine (connections are never shared across a fork)."""
+def start_in_process(
+    url: str, run_id: int, spool_dir: str, spider_name: str, rules: tuple[str | None, float | None] | None
+) -> None:
+    """Initializer of the writer process: its own database engine, and the rules engine if it judges."""
     global _writer
-    _writer = BatchWriter(url, run_id=run_id, spool_dir=spool_dir, spider_name=spider_name)
+    _writer = BatchWriter(url, run_id=run_id, spool_dir=spool_dir, spider_name=spider_name, rules=rules)
+    if rules is not None:
+        _writer.rules_engine = load_engine(rules[0], threshold=rules[1])
 
 
 def write_in_process(batch: list[bytes], pack_hash: str | None, rule_count: int) -> BatchResult:

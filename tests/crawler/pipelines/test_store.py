@@ -16,9 +16,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from crawler.items import Listing, Seller
+from crawler.pipelines.rules import RulesPipeline
 from crawler.pipelines.store import StorePipeline
-from crawler.pipelines.store_writer import pack, unpack
-from rules import load_engine
+from crawler.pipelines.store_writer import BatchWriter, pack, unpack
 from storage.db import make_engine
 from tests.services import PG_ADMIN_URL
 from tests.spiders.crawl_helpers import db_counts
@@ -82,32 +82,58 @@ def test_a_database_that_goes_away_loses_nothing(pg_database: str, tmp_path: Pat
     assert StorePipeline.run_status(stats.get_stats()) == "degraded"
 
 
-def test_the_writer_process_writes_what_the_crawl_process_would(db_url: str, tmp_path: Path) -> None:
-    engine = load_engine()
+@pytest.mark.parametrize("where", ["process", "process, rules in the writer"])
+def test_the_writer_process_stores_what_the_crawl_process_would(
+    db_url: str, tmp_path: Path, where: str
+) -> None:
+    """The same listings through rules and store: written in a thread (the reference) or in a writer process."""
     flagged = listing(7).model_copy(update={"title": "Nước hoa Chanel No.5 hàng fake loại 1 giá rẻ"})
-    batches = [[listing(1), listing(2)], [flagged, listing(3)]]
-    for batch in batches:
-        for item in batch:
-            item.assessment = engine.assess(item)
-    assert flagged.assessment.flagged
+    batches = [[listing(1), listing(2)], [flagged, listing(3)], [listing(4)]]
     written = {}
-    for writer in ("thread", "process"):
-        url = db_url if writer == "process" else f"sqlite:///{tmp_path / 'thread.db'}"
-        pipeline, stats = make_pipeline(url, tmp_path / writer, writer)
-        stats.set_value("ecomwatch/rules/pack_hash", engine.pack_hash)
-        stats.set_value("ecomwatch/rules/rule_count", engine.rule_count)
-        for batch in batches:
-            write_in_writer(pipeline, batch)
-        assert pipeline.pool is not None or writer == "thread"
-        pipeline.close_spider()
-        counts = db_counts(url)
-        written[writer] = (
-            {k: v for k, v in stats.get_stats().items() if k.startswith("ecomwatch/")},
-            counts["listings"], counts["observations"], counts["flags"],
+    for writer in ("thread", where):
+        url = db_url if writer == where else f"sqlite:///{tmp_path / 'thread.db'}"
+        in_writer = writer.endswith("in the writer")
+        crawler = get_crawler()
+        crawler.stats.open_spider()
+        rules = RulesPipeline(crawler.stats, None, in_writer=in_writer)
+        rules.open_spider()
+        store = StorePipeline(
+            crawler.stats, url=url, batch_size=2, spool_dir=tmp_path, spider_name="tiki",
+            writer=writer.split(",")[0], rules=(None, None) if in_writer else None,
         )  # fmt: skip
-    assert written["process"] == written["thread"]
-    assert written["process"][0]["ecomwatch/flags/new"] >= 1
-    assert written["process"][1:3] == (4, 4)
+        store.open_spider()
+        for batch in batches:
+            judged = [rules.process_item(item.model_copy()) for item in batch]
+            assert all((item.assessment is None) == in_writer for item in judged)
+            if writer == "thread":
+                store.write_batch(judged)
+            else:
+                write_in_writer(store, judged)
+                assert store.pool is not None
+        store.close_spider()
+        counts = db_counts(url)
+        stats = crawler.stats.get_stats()
+        written[writer] = (
+            {k: v for k, v in stats.items() if k.startswith("ecomwatch/") and k != "ecomwatch/crawl_run_id"},
+            counts["listings"], counts["observations"], counts["flags"], flag_rows(url),
+        )  # fmt: skip
+    assert written[where] == written["thread"]
+    assert written[where][0]["ecomwatch/items/flagged"] == 1
+    assert written[where][0]["ecomwatch/flags/new"] == written[where][3] >= 1
+    assert written[where][1:3] == (5, 5)
+
+
+def flag_rows(url: str) -> list[tuple]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT l.external_id, f.rule_id, f.category, f.severity, f.score, f.evidence, f.risk_score, "
+                "l.risk_score FROM flag f JOIN listing l ON l.id = f.listing_id ORDER BY 1, 2"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(json.loads(v) if isinstance(v, str) and v[:1] == "[" else v for v in row) for row in rows]
 
 
 def test_a_writer_process_that_dies_loses_nothing(
@@ -174,3 +200,18 @@ def test_sharp_drop_against_previous_run() -> None:
     assert StorePipeline.is_sharp_drop({"item_scraped_count": 100}, {"item_scraped_count": 30})
     assert not StorePipeline.is_sharp_drop({"item_scraped_count": 100}, {"item_scraped_count": 80})
     assert not StorePipeline.is_sharp_drop({"item_scraped_count": 10}, {"item_scraped_count": 1})
+
+
+def test_a_writer_whose_rule_packs_changed_spools_instead_of_judging(sqlite_url: str, tmp_path: Path) -> None:
+    pipeline, stats = make_pipeline(sqlite_url, tmp_path)
+    writer = BatchWriter(
+        sqlite_url, run_id=pipeline.run_id, spool_dir=tmp_path, spider_name="tiki", rules=(None, None)
+    )
+    result = writer.write_batch([pack(listing(1)), pack(listing(2))], "a-hash-of-other-packs", 54)
+    writer.close()
+    assert result.stats == {"ecomwatch/storage/spooled": 2}
+    assert "rule packs changed since the crawl started" in result.logs[0][1]
+    [spooled] = list(tmp_path.glob("tiki-run*.jsonl"))
+    assert len(spooled.read_text(encoding="utf-8").splitlines()) == 2
+    pipeline.close_spider()
+    assert db_counts(sqlite_url)["listings"] == 0
