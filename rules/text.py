@@ -852,6 +852,8 @@ def _camel_split(tok: str) -> tuple[int, ...]:
     ]
     if not bounds:
         return ()
+    if tok.isalpha() and _vn_syllable(_fold(tok.lower())):
+        return ()  # one syllable in alternating case ("nỘi", "tHáI", "kHôNg"): a disguise, not two words
     parts = [tok[a:b] for a, b in zip([0, *bounds], [*bounds, len(tok)], strict=True)]
     digit = [p[0].isdigit() for p in parts]
     dia = [not digit[k] and not _DIA.isdisjoint(p) for k, p in enumerate(parts)]

@@ -64,6 +64,9 @@ DISGUISED = [
     ("KhongHoaDon XachTay ThuocLa NoiDia", "khong hoa don xach tay thuoc la noi dia"),  # plain
     ("Hạn2026 7ngày 12Tháng", "hạn 2026 7 ngày 12 tháng"),
     (sans_bold("KhôngHóaĐơn"), "không hóa đơn"),
+    # one syllable in alternating case is not cut at its case changes ("DaoGăm" above still is)
+    ("nỘi đỊa tHáI kHôNg", "nội địa thái không"),
+    ("BáO GiÁ", "báo giá"),
     # 3. letters split by emoji or symbols, several words, digits and "/"
     ("Q⭐u⭐á d⭐a⭐t⭐e", "quá date"),
     ("R🌸ư🌸ợ🌸u n🌸g🌸â🌸m", "rượu ngâm"),
