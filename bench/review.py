@@ -227,10 +227,16 @@ def measure(
         "reports (12 weeks)": lambda i: "/reports",
         "sellers": lambda i: "/sellers",
     }
-    more = pool[0].get("/queue")
-    for _ in range(4):
-        more = pool[0].get(re.search(r'hx-get="([^"]+)"', more).group(1).replace("&amp;", "&"))  # type: ignore[union-attr]
-    deep = re.search(r'hx-get="([^"]+)"', more).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+
+    def next_page(page: str) -> str:
+        # The "load more" link (the filter form's hx-get="/queue" comes first on the page: not that one).
+        link = re.search(r'hx-get="(/queue\?[^"]*after=[^"]+)"', page)
+        assert link is not None, "no next page in the queue"
+        return link.group(1).replace("&amp;", "&")
+
+    deep = next_page(pool[0].get("/queue"))
+    for _ in range(3):
+        deep = next_page(pool[0].get(deep))
     pages["queue page 5 (keyset)"] = lambda i: deep
     for name, path_of in pages.items():
         if only and not any(name.startswith(prefix) for prefix in only):
