@@ -159,10 +159,10 @@ _EXOTIC_RE = re.compile(
 _WS_RE = re.compile(r"[ \n]{2,}")
 _TOKEN_RE = re.compile(r"[\w@$!]+")
 _TOKEN_TAIL = re.compile(r"[\w@$!]+$")
-_SPLIT_RE = re.compile(r"(?<![\w@$])[^\W\d_](?:[ .\-_*+~']{1,3}[^\W\d_](?![\w@$])){2,}")
-_SPLIT_SEP = re.compile(r"[ .\-_*+~']+")
-_SPLIT_SEP_NOSPACE = re.compile(r"[.\-_*+~']+")
-_WORD_GAP = re.compile(r"[.\-_*+~']* {2,}[.\-_*+~']*")
+_SPLIT_RE = re.compile(r"(?<![\w@$])[^\W\d_](?:[ .\-_*+~|']{1,3}[^\W\d_](?![\w@$])){2,}")
+_SPLIT_SEP = re.compile(r"[ .\-_*+~|']+")
+_SPLIT_SEP_NOSPACE = re.compile(r"[.\-_*+~|']+")
+_WORD_GAP = re.compile(r"[.\-_*+~|']* {2,}[.\-_*+~|']*")
 _FOLD_TABLE = {
     cp: unicodedata.normalize("NFD", chr(cp))[0]
     for cp in range(0xC0, 0x2000)
@@ -174,7 +174,7 @@ _NON_LEET_DIGITS = frozenset("2689")
 
 _LETTER = "a-z\u00e0-\u1ef9"
 _LEET_HINT = re.compile(f"[0134578@$!](?<=[{_LETTER}].)|\\$(?=[{_LETTER}])")  # a leet char after a letter
-_SPLIT_HINT = re.compile(f"[ .\\-_*+~'][{_LETTER}][ .\\-_*+~']")
+_SPLIT_HINT = re.compile(f"[ .\\-_*+~|'][{_LETTER}][ .\\-_*+~|']")
 _JAMO_RE = re.compile("[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
 _SPECIAL_SUB = re.compile(_char_class(set(_SPECIAL) | _MARKS))
 _TEEN_KEYS = ahocorasick.Automaton()  # teencode keys, for the expansion pass
@@ -565,7 +565,7 @@ def _rejoin_edits(run: str, at: int) -> list[tuple[int, int, str]]:
     return edits
 
 
-_SEPS = frozenset(" .-_*+~'")
+_SEPS = frozenset(" .-_*+~|'")
 # One "." or "_" inside a word ("va.pe", "fa_ke", "hà.ng", "t.rị") or between two words
 # ("hàng.fake", "order_taobao"). A piece of one or two letters is part of a split word when the
 # whole is a word: Vietnamese pieces only when they make one Vietnamese syllable ("n.ội" but not

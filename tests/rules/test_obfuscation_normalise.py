@@ -74,6 +74,7 @@ DISGUISED = [
     ("h.s.d t.8./.2.0.2.6", "hsd t8/2026"),
     ("e.x.p 0.8.2.0.2.6", "exp 082026"),
     ("x•á•c•h t•a•y", "xách tay"),
+    ("h|à|n|g x|á|c|h t|a|y", "hàng xách tay"),
     ("🔥v🔥a🔥p🔥e🔥", " vape "),
     # 4. leetspeak digits 5/7/8/9 and "!"/"@" beside Vietnamese letters
     ("7rị dứt điểm", "trị dứt điểm"),
