@@ -1069,11 +1069,15 @@ def _underscore_pass(text: str, passes: list[PassMap]) -> str:
 # every run becomes one letter ("o" runs two) and a plain vowel echoing the toned one before it goes,
 # if what is left is one syllable (not "nútthời", two words run together, nor "TRESemmé"). In other
 # words only a vowel said three times or more at the end is cut ("vapeee", "lenovooo"; not "EeePC",
-# "bluetoooth", "AAA"), so "Guccii", "Adidass" and "Chivasss" stay look-alikes of their marks.
+# "bluetoooth", "AAA"), and any letter four times or more after two letters ("podddd", "HSDDDD"), so
+# "Guccii", "Adidass" and "Chivasss" stay look-alikes of their marks.
 _RUN = re.compile(r"([^\W\d_])\1+")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DIA_RE = re.compile(f"[{''.join(sorted(_DIA))}]")
 _TRAILING_VOWELS = re.compile(r"([aeouy])\1{2,}$")  # not "i": "III", "iii" are numerals
+# any letter four times or more at the end of a word of two letters or more before it ("podddd",
+# "HSDDDD"; not "AAAA", "Chivasss")
+_TRAILING_RUN = re.compile(r"(?<=[^\W\d_]{2})([^\W\d_])\1{3,}$")
 # a tone mark on a plain vowel, then that vowel plain ("ẻe"; not "ưu", "ôo": other letters)
 _ECHO_BASE = {c: b for b, cs in zip("aeoiuy", ["àáảãạ", "èéẻẽẹ", "òóỏõọ", "ìíỉĩị", "ùúủũụ", "ỳýỷỹỵ"], strict=True) for c in cs}
 # where a stretch may be: a doubled letter ("rẻeee" has one; a lone echo "rẻe" is left alone)
@@ -1082,6 +1086,7 @@ _STRETCH_HINT = re.compile(f"([{_LETTER}])\\1")  # the text is lower case here
 _DIA_LOWER_CLASS = "".join(sorted(c for c in _DIA if c.islower()))
 _STRETCH_SURE = re.compile(
     f"[{_DIA_LOWER_CLASS}][a-z]{{0,2}}([{_LETTER}])\\1|([{_DIA_LOWER_CLASS}])\\2|([aeouy])\\3\\3"
+    f"|([{_LETTER}])\\4\\4\\4"
 )
 
 
@@ -1110,8 +1115,8 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
         lo = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), text.rfind(SEPARATOR, 0, i)) + 1
         if _DIA_RE.search(text, lo, m.end() + 24) is None and (
             m.group(1) not in "aeouy" or text[m.end() : m.end() + 1] != m.group(1)
-        ):
-            continue  # a plain double ("coffee") with no Vietnamese letter near: only three vowels count
+        ) and text[m.end() : m.end() + 2] != m.group(1) * 2:
+            continue  # a plain double ("coffee") with no Vietnamese letter near: three vowels or four letters
         word_at = next((w for w in _WORD_RE.finditer(text, lo, m.end() + 1) if w.start() <= i < w.end()), None)
         if word_at is None:
             continue
@@ -1124,7 +1129,7 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
             squeezed = _drop_echo(_RUN.sub(_squeeze_vn, word))
             out = squeezed if one_syllable(squeezed) else word  # not "nútthời": two words run together
         else:
-            tail = _TRAILING_VOWELS.search(word)
+            tail = _TRAILING_VOWELS.search(word) or _TRAILING_RUN.search(word)
             out = word[: tail.start() + 1] if tail and tail.start() > 0 else word  # not "aaa": a grade
         if out != word:
             edits.append((a, b, out))

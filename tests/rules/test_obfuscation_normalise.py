@@ -75,6 +75,9 @@ DISGUISED = [
     ("e.x.p 0.8.2.0.2.6", "exp 082026"),
     ("x•á•c•h t•a•y", "xách tay"),
     ("h|à|n|g x|á|c|h t|a|y", "hàng xách tay"),
+    # any letter four times or more at the end of a word is one letter; three (a look-alike) stays
+    ("podddd HSDDDD", "pod hsd"),
+    ("Chivasss AAAA", "chivasss aaaa"),
     ("🔥v🔥a🔥p🔥e🔥", " vape "),
     # 4. leetspeak digits 5/7/8/9 and "!"/"@" beside Vietnamese letters
     ("7rị dứt điểm", "trị dứt điểm"),
