@@ -54,11 +54,16 @@ SEED_SQL = [
          CASE WHEN g % 7 = 0 THEN 'Hà Nội' ELSE 'Bình Dương' END, false, '[]', '{}', md5(g::text),
          CASE WHEN g % :every = 0 THEN random() ELSE 0 END, now(), now(), now()
        FROM generate_series(1, :listings) AS g""",
+    # The flag carries copies of its listing's risk score, source and provinces (FLAG_LISTING_COLUMNS), as the
+    # store pipeline writes them: the queue orders and filters on those copies. Flags are on every
+    # :every-th listing, so their category, severity, rule and status vary with id / :every (with id alone,
+    # every flag had one category).
     """INSERT INTO flag (listing_id, rule_id, category, severity, score, evidence, rule_pack_version_id, status,
-         created_at, updated_at)
-       SELECT id, 'bench.rule' || (id % 20), (ARRAY['counterfeit','smuggled','prohibited','expired','misleading'])[1 + id % 5],
-         (ARRAY['low','medium','high','critical'])[1 + id % 4], 0.5, '[]', 1,
-         CASE WHEN id % 10 = 0 THEN 'confirmed' ELSE 'new' END, now() - (id % 90) * interval '1 day', now()
+         created_at, updated_at, risk_score, source_id, province, province_legacy)
+       SELECT id, 'bench.rule' || (id / :every % 20), (ARRAY['counterfeit','smuggled','prohibited','expired','misleading'])[1 + id / :every % 5],
+         (ARRAY['low','medium','high','critical'])[1 + id / :every % 4], 0.5, '[]', 1,
+         CASE WHEN id / :every % 7 = 0 THEN 'confirmed' ELSE 'new' END, now() - (id / :every % 90) * interval '1 day', now(),
+         risk_score, source_id, province, province_legacy
        FROM listing WHERE id % :every = 0""",
     "ANALYZE",
 ]
