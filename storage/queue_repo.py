@@ -203,6 +203,13 @@ def _rare_probe(shape: _Shape) -> Any:
     return select(Flag.id).where(*_flag_side(shape)).limit(RARE_FLAGS + 1)
 
 
+@lru_cache(maxsize=256)
+def _rare_count(shape: _Shape) -> Any:
+    """How many of the probe's ids there are (at most RARE_FLAGS + 1): counted in the database, so a
+    filter that is not selective does not send thousands of ids to be thrown away."""
+    return select(func.count()).select_from(_rare_probe(shape).subquery())
+
+
 def _rare_flag_ids(session: Session, f: QueueFilters) -> list[int] | None:
     """The ids of the flags a selective flag-side filter matches, or None if it is not selective."""
     shape = _shape(f)
@@ -211,8 +218,10 @@ def _rare_flag_ids(session: Session, f: QueueFilters) -> list[int] | None:
     # Only the flag-side filters: the other fields of the shape are ignored by the probe.
     probe_shape = shape._replace(source=False, province=False, text=False, from_tip=False)
     values = {k: v for k, v in _values(f).items() if k in _BY_NAME}
-    ids = list(session.connection().execute(_rare_probe(probe_shape), values).scalars())
-    return ids if len(ids) <= RARE_FLAGS else None
+    connection = session.connection()
+    if connection.execute(_rare_count(probe_shape), values).scalar_one() > RARE_FLAGS:
+        return None
+    return list(connection.execute(_rare_probe(probe_shape), values).scalars())
 
 
 @lru_cache(maxsize=256)
