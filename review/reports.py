@@ -180,6 +180,7 @@ class ReportCache:
     def version(session: Session) -> int:
         return review_repo.latest_review_id(session)
 
-    def get(self, session: Session, start: date, end: date) -> Report:
-        key = ("report", start, end, self.version(session))
-        return self.memo(key, lambda: build_report(session, start, end))
+    def get(self, session: Session, start: date, end: date, version: int | None = None) -> Report:
+        if version is None:
+            version = self.version(session)
+        return self.memo(("report", start, end, version), lambda: build_report(session, start, end))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from review import formatting
 from review.i18n import labels, pick_language, translator
@@ -82,6 +83,24 @@ def queue_rows_html(rows: Sequence[tuple[Any, ...]], lang: str, inspector: bool)
 
 
 env.globals["queue_rows_html"] = queue_rows_html
+
+
+# Stands for the CSRF token in a fragment rendered once and shared by users (see :func:`shared_fragment`):
+# random per process, so listing text cannot contain it.
+CSRF_PLACEHOLDER = secrets.token_hex(16)
+
+
+def shared_fragment(name: str, context: dict[str, Any], lang: str) -> str:
+    """``name`` rendered with nothing of the user who asked: the CSRF token is :data:`CSRF_PLACEHOLDER`,
+    filled in per request by :func:`with_csrf`. For pages many users ask for with the same content."""
+    return env.get_template(name).render(
+        context, t=translator(lang), labels=labels(lang), lang=lang, csrf_token=CSRF_PLACEHOLDER
+    )
+
+
+def with_csrf(request: Request, fragment: str) -> Markup:
+    """A :func:`shared_fragment` with this request's CSRF token in place (escaped like any value)."""
+    return Markup(fragment.replace(CSRF_PLACEHOLDER, str(escape(csrf_token_for(request)))))
 
 
 def language(request: Request) -> str:

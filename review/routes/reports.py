@@ -20,7 +20,7 @@ from review.formatting import VIETNAM, parse_local_date
 from review.reports import TABLES, build_report, parse_range
 from review.routes.queue import QueueQuery
 from review.security import client_ip, get_db, get_read_db, require
-from review.templating import render
+from review.templating import language, render, shared_fragment, with_csrf
 from storage import review_repo
 
 router = APIRouter()
@@ -62,12 +62,19 @@ def reports_page(
     date_to: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
     start, end = _range(date_from, date_to)
-    report = request.app.state.report_cache.get(db, start, end)
-    return render(
-        request,
-        "reports.html",
-        {"r": report, "can_export": current.user.role in EXPORTERS, "tables": TABLES},
+    cache = request.app.state.report_cache
+    version = cache.version(db)
+    report = cache.get(db, start, end, version)
+    lang, can_export = language(request), current.user.role in EXPORTERS
+    # The report's tables and charts are the same for everyone with the same language and export right:
+    # rendered once per report (same key as the figures, plus those two), the CSRF token put in per request.
+    body = cache.memo(
+        ("report_html", start, end, version, lang, can_export),
+        lambda: shared_fragment(
+            "_reports_body.html", {"r": report, "can_export": can_export, "tables": TABLES}, lang
+        ),
     )
+    return render(request, "reports.html", {"body": with_csrf(request, body)})
 
 
 @router.post("/reports/export")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review import templating
 from review.decisions import Decision, decide
 from review.exports import BOM, safe_cell, to_csv
 from review.reports import ReportCache, build_report, iso_week, percentile
@@ -214,3 +216,27 @@ def test_the_sellers_ranking_follows_decisions(env: Env) -> None:
     assert "data-seller-id" not in client.get("/sellers").text
     _decide_some(env)
     assert f'data-seller-id="{env.seeded.sellers["s1"]}"' in client.get("/sellers").text
+
+
+def test_the_shared_report_carries_each_users_own_csrf_token(env: Env) -> None:
+    """The report's tables are rendered once and shared; the export forms in them hold the CSRF token of
+    the user who asked, never another user's, and an export with it works."""
+    _decide_some(env)
+    first, first_token = env.login("insp")
+    second, second_token = env.login("insp2")
+    assert first_token != second_token
+    pages = [client.get("/reports").text for client in (first, second, first)]
+    for page, token, other in zip(
+        pages,
+        (first_token, second_token, first_token),
+        (second_token, first_token, second_token),
+        strict=True,
+    ):
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+        assert tokens == {token}, tokens
+        assert other not in page
+        assert templating.CSRF_PLACEHOLDER not in page
+    response = second.post(
+        "/reports/export", data={"table": "weekly", "fmt": "csv", "csrf_token": second_token}
+    )
+    assert response.status_code == 200, response.text
