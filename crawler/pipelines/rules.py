@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.items import Listing
-from crawler.pipelines.store_writer import rules_in_writer
+from crawler.pipelines.store_writer import count_assessment, rules_in_writer
 from rules import load_engine
 
 logger = logging.getLogger(__name__)
@@ -51,12 +51,6 @@ class RulesPipeline:
     def process_item(self, item: Listing) -> Listing:
         if self.in_writer:
             return item
-        assessment = self.engine.assess(item)
-        item.assessment = assessment
-        if assessment.hits:
-            self.stats.inc_value("ecomwatch/rules/hits", len(assessment.hits))
-        if assessment.flagged:
-            self.stats.inc_value("ecomwatch/items/flagged")
-            for category in assessment.categories:
-                self.stats.inc_value(f"ecomwatch/items/flagged/{category}")
+        item.assessment = self.engine.assess(item)
+        count_assessment(item.assessment, self.stats.inc_value)
         return item

@@ -108,6 +108,16 @@ def rules_settings(settings: Any) -> tuple[str | None, float | None]:
     return settings.get("ECOMWATCH_RULES_DIR") or None, float(threshold) if threshold is not None else None
 
 
+def count_assessment(assessment: Any, inc: Any) -> None:
+    """The rules' stats for one judged listing, through ``inc(key, count)``: the same wherever it is judged."""
+    if assessment.hits:
+        inc("ecomwatch/rules/hits", len(assessment.hits))
+    if assessment.flagged:
+        inc("ecomwatch/items/flagged", 1)
+        for category in assessment.categories:
+            inc(f"ecomwatch/items/flagged/{category}", 1)
+
+
 def flag_specs(assessment: Any) -> list[FlagSpec]:
     if not assessment.flagged:
         return []
@@ -184,12 +194,7 @@ class BatchWriter:
         for entry in entries:
             assessment = engine.assess(entry.listing)
             entry.risk, entry.flags = assessment.risk_score, flag_specs(assessment)
-            if assessment.hits:
-                result.inc("ecomwatch/rules/hits", len(assessment.hits))
-            if assessment.flagged:
-                result.inc("ecomwatch/items/flagged")
-                for category in assessment.categories:
-                    result.inc(f"ecomwatch/items/flagged/{category}")
+            count_assessment(assessment, result.inc)
         return True
 
     def write(

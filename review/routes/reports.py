@@ -64,14 +64,15 @@ def reports_page(
     start, end = _range(date_from, date_to)
     cache = request.app.state.report_cache
     version = cache.version(db)
-    report = cache.get(db, start, end, version)
     lang, can_export = language(request), current.user.role in EXPORTERS
     # The report's tables and charts are the same for everyone with the same language and export right:
     # rendered once per report (same key as the figures, plus those two), the CSRF token put in per request.
     body = cache.memo(
         ("report_html", start, end, version, lang, can_export),
         lambda: shared_fragment(
-            "_reports_body.html", {"r": report, "can_export": can_export, "tables": TABLES}, lang
+            "_reports_body.html",
+            {"r": cache.get(db, start, end, version), "can_export": can_export, "tables": TABLES},
+            lang,
         ),
     )
     return render(request, "reports.html", {"body": with_csrf(request, body)})
