@@ -210,10 +210,21 @@ def _rare_count(shape: _Shape) -> Any:
     return select(func.count()).select_from(_rare_probe(shape).subquery())
 
 
+def _indexed_in_queue_order(shape: _Shape) -> bool:
+    """Open flags of one category and severity, and no other flag-side filter: ``ix_flag_open_category_
+    severity`` holds them in queue order, so the queue walks only them and a probe would be a wasted trip."""
+    return (
+        shape.statuses == OPEN_STATUSES
+        and shape.category
+        and shape.severity
+        and not (shape.rule_id or shape.created_from or shape.created_before)
+    )
+
+
 def _rare_flag_ids(session: Session, f: QueueFilters) -> list[int] | None:
     """The ids of the flags a selective flag-side filter matches, or None if it is not selective."""
     shape = _shape(f)
-    if not any(getattr(shape, name) for name in _BY_NAME):
+    if not any(getattr(shape, name) for name in _BY_NAME) or _indexed_in_queue_order(shape):
         return None
     # Only the flag-side filters: the other fields of the shape are ignored by the probe.
     probe_shape = shape._replace(source=False, province=False, text=False, from_tip=False)

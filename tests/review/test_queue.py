@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -167,6 +168,34 @@ def test_rare_filters_start_from_the_flags_and_give_the_same_pages(
         monkeypatch.setattr(queue_repo, "RARE_FLAGS", 5)
         assert review_repo._rare_flag_ids(session, filters[0]) is None
         assert [pages(f) for f in filters] == walked
+
+
+def test_one_category_and_severity_walks_its_index_without_a_probe(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open flags of one category and severity are in queue order in their own index: no rare-flag probe
+    (a wasted round trip), and the pages are the unfiltered queue's flags of that kind, in the same order."""
+    add_queue_listings(env.engine, 30)
+    monkeypatch.setattr(queue_repo, "RARE_FLAGS", 10_000)
+    with Session(env.engine) as session:
+        everything = review_repo.review_queue(session, QueueFilters(), limit=1000).rows
+        kinds = {(r.category, r.severity) for r in everything}
+        assert len(kinds) > 1
+        for category, severity in sorted(kinds):
+            f = QueueFilters(category=category, severity=severity)
+            assert review_repo._rare_flag_ids(session, f) is None
+            # With another flag-side filter, or decided statuses, the probe still runs.
+            assert review_repo._rare_flag_ids(session, replace(f, rule_id="x")) == []
+            assert review_repo._rare_flag_ids(session, replace(f, statuses=("confirmed",))) is not None
+            walked, cursor = [], None
+            while True:
+                page = review_repo.review_queue(session, f, after=cursor, limit=3)
+                walked += [r.flag_id for r in page.rows]
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            expected = [r.flag_id for r in everything if (r.category, r.severity) == (category, severity)]
+            assert walked == expected
 
 
 def test_a_recrawl_moves_flags_in_the_queue(env: Env) -> None:
