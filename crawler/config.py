@@ -21,7 +21,10 @@ class Config(BaseSettings):
     database_url: str = Field(default="sqlite:///ecomwatch.db", description="SQLAlchemy URL of the database")
     rules_dir: Path = Field(default=PACKS_DIR, description="directory of YAML rule packs")
     rules_threshold: float | None = Field(
-        default=None, ge=0, le=1, description="combined score a category needs to flag (default: the engine's 0.5)"
+        default=None,
+        ge=0,
+        le=1,
+        description="combined score a category needs to flag (default: the engine's 0.5)",
     )
     evidence_dir: Path = Field(default=Path("evidence"), description="where evidence files are written")
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis (not used yet)")
@@ -33,7 +36,9 @@ class Config(BaseSettings):
     review_secret: str | None = Field(
         default=None, description="key for hashing tipsters' IPs in the review UI (default: random per start)"
     )
-    review_secure_cookies: bool = Field(default=False, description="mark review UI cookies Secure (behind HTTPS)")
+    review_secure_cookies: bool = Field(
+        default=False, description="mark review UI cookies Secure (behind HTTPS)"
+    )
     storage_batch_size: int = Field(
         default=500, description="items buffered before the store pipeline flushes"
     )

@@ -52,7 +52,9 @@ ECOMWATCH_STORAGE_URL = _config.database_url  # database the store pipeline writ
 ECOMWATCH_STORAGE_BATCH_SIZE = _config.storage_batch_size  # items buffered per write
 ECOMWATCH_STORAGE_SPOOL_DIR = str(_config.evidence_dir / "spool")  # batches the database refused
 ECOMWATCH_STORAGE_WRITER = "process"  # where batches are written: "process" (a writer process) or "thread"
-ECOMWATCH_RULES_IN_WRITER = True  # with the "process" writer, listings are judged there (off the crawl's core)
+ECOMWATCH_RULES_IN_WRITER = (
+    True  # with the "process" writer, listings are judged there (off the crawl's core)
+)
 ECOMWATCH_STORAGE_ENABLED = True  # False: crawl without writing (benchmarks, extract)
 
 # Tips (citizens' URLs, `ecomwatch crawl urls --tips`): crawled by the urls spider, marked by this extension.

@@ -29,7 +29,9 @@ class RulesPipeline:
     ) -> None:
         self.stats = stats
         self.in_writer = in_writer  # the store's writer process judges the listings
-        self.engine = load_engine(rules_dir, threshold=threshold)  # a broken pack stops the crawl here, with every problem listed
+        self.engine = load_engine(
+            rules_dir, threshold=threshold
+        )  # a broken pack stops the crawl here, with every problem listed
         logger.info(
             "rules engine ready: %d rules, pack %s", self.engine.rule_count, self.engine.pack_hash[:12]
         )

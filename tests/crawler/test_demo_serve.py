@@ -54,7 +54,9 @@ def test_demo_serve_logs_the_demo_inspector_in(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.1)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        form = urllib.parse.urlencode({"csrf_token": token, "next": "", "username": "demo", "password": password})
+        form = urllib.parse.urlencode(
+            {"csrf_token": token, "next": "", "username": "demo", "password": password}
+        )
         try:
             with opener.open(f"{base}/login", data=form.encode(), timeout=10):
                 status, location = 200, ""

@@ -54,7 +54,9 @@ def test_rescan_supersedes_retired_rules_and_keeps_tip_flags(db_url: str) -> Non
         status = {(f.listing_id, f.rule_id): f.status for f in session.scalars(select(Flag))}
     assert status[(ids["clean"], "retired.rule")] == "superseded"
     assert status[(ids["clean"], TIP_RULE_ID)] == "new"
-    vape_rules = {rule for (listing_id, rule), st in status.items() if listing_id == ids["vape"] and st == "new"}
+    vape_rules = {
+        rule for (listing_id, rule), st in status.items() if listing_id == ids["vape"] and st == "new"
+    }
     assert vape_rules, "the shipped packs flag an e-cigarette listing"
     assert outcome.superseded == 1 and outcome.new_flags == len(vape_rules)
     db.dispose()

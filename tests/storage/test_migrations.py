@@ -17,9 +17,15 @@ def test_upgrade_empty_database_to_head_without_drift(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     assert current_revision(engine) == head_revision()
-    assert {"source", "seller", "listing", "listing_observation", "crawl_run", "rule_pack_version", "flag"} <= set(
-        inspect(engine).get_table_names()
-    )
+    assert {
+        "source",
+        "seller",
+        "listing",
+        "listing_observation",
+        "crawl_run",
+        "rule_pack_version",
+        "flag",
+    } <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []

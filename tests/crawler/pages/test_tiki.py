@@ -54,7 +54,11 @@ def test_detail_merge_reads_description_seller_and_specifications() -> None:
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [(b'{"data": [{"id": 1, "na', "malformed JSON"), (b'{"error": "x"}', "no 'data' list"), (b"<html>", "malformed")],
+    [
+        (b'{"data": [{"id": 1, "na', "malformed JSON"),
+        (b'{"error": "x"}', "no 'data' list"),
+        (b"<html>", "malformed"),
+    ],
 )
 def test_unreadable_search_page(body: bytes, message: str) -> None:
     with pytest.raises(PageError, match=message):
