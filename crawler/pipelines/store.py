@@ -5,7 +5,9 @@ Nothing is lost when the database refuses a batch: it is retried, then spooled t
 
 Where the writing happens (``ECOMWATCH_STORAGE_WRITER``): ``process`` (the default) hands each full batch
 to a writer process of its own, so encoding rows and talking to the database use the machine's other
-core instead of the crawl's; ``thread`` writes in a thread of the crawl process. Either way the item that
+core instead of the crawl's (the crawls of one process that write to the same database with the same
+rules, as ``crawl --all`` runs them, share one writer process); ``thread`` writes in a thread of the crawl
+process. Either way the item that
 fills a batch waits until its batch is written (back-pressure: one batch in flight, one filling), the
 stats are counted and the log lines written in the crawl process, and the crawl's end waits for every
 batch. A writer process that dies is replaced by writing in the crawl process: nothing is lost.
@@ -47,6 +49,60 @@ __all__ = ["WRITE_ATTEMPTS", "WRITERS", "StorePipeline"]
 WRITERS = ("process", "thread")
 
 
+class SharedWriter:
+    """The writer process of every crawl in this process that writes to one database with one rules
+    setting: ``crawl --all`` runs a dozen crawls at once, and a writer each would load the rules engine a
+    dozen times and have a dozen processes take turns at the machine's other core. Counted: the last crawl
+    to release it shuts it down."""
+
+    _open: dict[tuple[str, Any], SharedWriter] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, key: tuple[str, Any]) -> None:
+        self.key = key
+        self.users = 0
+        # spawn, not fork: the crawl process has threads (a lock held by one would stay held).
+        # The process starts with the first batch, in the background, while the crawl goes on.
+        self.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=store_writer.start_in_process,
+            initargs=key,
+        )
+
+    @classmethod
+    def acquire(cls, url: str, rules: tuple[str | None, float | None] | None) -> SharedWriter:
+        with cls._lock:
+            writer = cls._open.get((url, rules))
+            if writer is None:
+                writer = cls._open[(url, rules)] = cls((url, rules))
+            writer.users += 1
+            return writer
+
+    def release(self, run_id: int | None) -> None:
+        """A crawl is done with the writer: its run is forgotten there; the last user shuts it down."""
+        with self._lock:
+            self.users -= 1
+            last = self.users == 0
+            if last and self._open.get(self.key) is self:
+                del self._open[self.key]
+        if last:
+            self.pool.shutdown(wait=True)
+        elif run_id is not None:
+            try:
+                self.pool.submit(store_writer.finish_in_process, run_id)
+            except (BrokenProcessPool, RuntimeError):
+                pass
+
+    def lost(self) -> None:
+        """The process died: the crawls still using it write in their own process; a new crawl gets a
+        new writer process."""
+        with self._lock:
+            if self._open.get(self.key) is self:
+                del self._open[self.key]
+        self.pool.shutdown(wait=False, cancel_futures=False)
+
+
 class StorePipeline:
     def __init__(
         self,
@@ -78,7 +134,8 @@ class StorePipeline:
         self.engine = make_engine(url)
         self.sessions = make_session_factory(self.engine)
         self.writer: BatchWriter | None = None  # writes in this process (thread mode, or a fallback)
-        self.pool: ProcessPoolExecutor | None = None
+        self.shared: SharedWriter | None = None  # the writer process (process mode), shared
+        self.pool: ProcessPoolExecutor | None = None  # its executor, None once it is released or lost
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -109,14 +166,8 @@ class StorePipeline:
             self.run_id = repo.start_crawl_run(session, self.spider_name, self.spider_args)
         self.stats.set_value("ecomwatch/crawl_run_id", self.run_id)
         if self.writer_kind == "process":
-            # spawn, not fork: the crawl process has threads (a lock held by one would stay held).
-            # The process starts with the first batch, in the background, while the crawl goes on.
-            self.pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=store_writer.start_in_process,
-                initargs=(self.url, self.run_id, str(self.spool_dir), self.spider_name, self.rules),
-            )
+            self.shared = SharedWriter.acquire(self.url, self.rules)
+            self.pool = self.shared.pool
 
     async def process_item(self, item: Listing) -> Listing:
         self.buffer.append(pack(item))
@@ -139,9 +190,9 @@ class StorePipeline:
         try:
             self.flush()
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True)
-                self.pool = None
+            if self.shared is not None:
+                shared, self.shared, self.pool = self.shared, None, None
+                shared.release(self.run_id)
         stats = self.stats.get_stats()
         status = self.run_status(stats)
         try:
@@ -197,7 +248,8 @@ class StorePipeline:
     def _submit(self, batch: list[bytes]) -> Future[BatchResult] | None:
         assert self.pool is not None
         try:
-            return self.pool.submit(store_writer.write_in_process, batch, *self._pack_version())
+            run = (self.run_id, str(self.spool_dir), self.spider_name)
+            return self.pool.submit(store_writer.write_in_process, run, batch, *self._pack_version())
         except (BrokenProcessPool, RuntimeError):
             self._writer_lost()
             return None
@@ -214,10 +266,10 @@ class StorePipeline:
             logger.log(level, message, *args)
 
     def _writer_lost(self) -> None:
-        if self.pool is not None:
+        if self.shared is not None:
             logger.error("the storage writer process stopped; writing in the crawl process from now on")
-            self.pool.shutdown(wait=False, cancel_futures=False)
-            self.pool = None
+            shared, self.shared, self.pool = self.shared, None, None
+            shared.lost()
 
     # --- run health --------------------------------------------------------------------------
 

@@ -148,10 +148,12 @@ class BatchWriter:
         spool_dir: str | Path,
         spider_name: str,
         rules: tuple[str | None, float | None] | None = None,
+        engine: Any = None,
     ) -> None:
         self.rules = rules  # (packs, threshold): judge the listings here (see the module's docstring)
         self.rules_engine: Any = None
-        self.engine = make_engine(url)
+        self.own_engine = engine is None  # a shared engine (the writer process's) is not disposed here
+        self.engine = make_engine(url) if engine is None else engine
         self.sessions = make_session_factory(self.engine)
         self.run_id = run_id
         self.spool_dir = Path(spool_dir)
@@ -241,24 +243,48 @@ class BatchWriter:
                             (len(entries), str(path))))  # fmt: skip
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.own_engine:
+            self.engine.dispose()
 
 
 # --- the writer process ---------------------------------------------------------------------------
+# One writer process serves every crawl of the crawl process that writes to the same database with the
+# same rules (``crawl --all`` runs them all in one process): the rules engine is loaded once, and each
+# crawl run has its own BatchWriter (its run id, spool file names and pack version) on one shared database
+# engine.
 
-_writer: BatchWriter | None = None
+_url: str | None = None
+_rules: tuple[str | None, float | None] | None = None
+_rules_engine: Any = None
+_engine: Any = None
+_writers: dict[int, BatchWriter] = {}
 
 
-def start_in_process(
-    url: str, run_id: int, spool_dir: str, spider_name: str, rules: tuple[str | None, float | None] | None
-) -> None:
-    """Initializer of the writer process: its own database engine, and the rules engine if it judges."""
-    global _writer
-    _writer = BatchWriter(url, run_id=run_id, spool_dir=spool_dir, spider_name=spider_name, rules=rules)
+def start_in_process(url: str, rules: tuple[str | None, float | None] | None) -> None:
+    """Initializer of the writer process: its database engine, and the rules engine if it judges."""
+    global _url, _rules, _rules_engine, _engine
+    _url, _rules = url, rules
+    _engine = make_engine(url)
     if rules is not None:
-        _writer.rules_engine = load_engine(rules[0], threshold=rules[1])
+        _rules_engine = load_engine(rules[0], threshold=rules[1])
 
 
-def write_in_process(batch: list[bytes], pack_hash: str | None, rule_count: int) -> BatchResult:
-    assert _writer is not None, "writer process not initialised"
-    return _writer.write_batch(batch, pack_hash, rule_count)
+def write_in_process(
+    run: tuple[int, str, str], batch: list[bytes], pack_hash: str | None, rule_count: int
+) -> BatchResult:
+    """Write one batch of the crawl run ``run`` (run id, spool directory, spider name)."""
+    assert _url is not None, "writer process not initialised"
+    run_id, spool_dir, spider_name = run
+    writer = _writers.get(run_id)
+    if writer is None:
+        writer = _writers[run_id] = BatchWriter(
+            _url, run_id=run_id, spool_dir=spool_dir, spider_name=spider_name, rules=_rules, engine=_engine
+        )
+        writer.rules_engine = _rules_engine
+    return writer.write_batch(batch, pack_hash, rule_count)
+
+
+def finish_in_process(run_id: int) -> int:
+    """Forget a finished crawl run's writer; returns the number of runs the process still writes for."""
+    _writers.pop(run_id, None)
+    return len(_writers)

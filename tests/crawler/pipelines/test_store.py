@@ -31,11 +31,13 @@ def listing(n: int) -> Listing:
     )  # fmt: skip
 
 
-def make_pipeline(url: str, spool: Path, writer: str = "thread") -> tuple[StorePipeline, object]:
+def make_pipeline(
+    url: str, spool: Path, writer: str = "thread", spider: str = "tiki"
+) -> tuple[StorePipeline, object]:
     crawler = get_crawler()
     crawler.stats.open_spider()
     pipeline = StorePipeline(
-        crawler.stats, url=url, batch_size=2, spool_dir=spool, spider_name="tiki", writer=writer
+        crawler.stats, url=url, batch_size=2, spool_dir=spool, spider_name=spider, writer=writer
     )
     pipeline.open_spider()
     return pipeline, crawler.stats
@@ -154,6 +156,39 @@ def test_a_writer_process_that_dies_loses_nothing(
     assert counts["listings"] == counts["observations"] == 5
     assert stats.get_value("ecomwatch/storage/written") == 5
     assert counts["runs"][0][0] == "finished"
+
+
+def test_crawls_in_one_process_share_one_writer_process(db_url: str, tmp_path: Path) -> None:
+    """``crawl --all`` runs every source in one process: one writer process serves them all, each batch
+    recorded under its own crawl run, and the last crawl to finish shuts the writer down."""
+    from crawler.pipelines.store import SharedWriter
+
+    tiki, tiki_stats = make_pipeline(db_url, tmp_path, "process")
+    sendo, sendo_stats = make_pipeline(db_url, tmp_path, "process", "sendo")
+    assert tiki.pool is not None and tiki.pool is sendo.pool
+    write_in_writer(tiki, [listing(1), listing(2)])
+    write_in_writer(sendo, [listing(1).model_copy(update={"source": "sendo"}), listing(3)])
+    assert len(tiki.pool._processes) == 1
+    pool = tiki.pool
+    tiki.close_spider()
+    assert SharedWriter._open  # still serving the other crawl
+    write_in_writer(sendo, [listing(4)])
+    sendo.close_spider()
+    assert not SharedWriter._open
+    with pytest.raises(RuntimeError):  # shut down with its last user
+        pool.submit(print)
+    assert tiki_stats.get_value("ecomwatch/storage/written") == 2
+    assert sendo_stats.get_value("ecomwatch/storage/written") == 3
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        per_run = conn.execute(
+            text(
+                "SELECT r.spider, count(o.id) FROM crawl_run r JOIN listing_observation o "
+                "ON o.crawl_run_id = r.id GROUP BY r.id, r.spider ORDER BY r.id"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in per_run] == [("tiki", 2), ("sendo", 3)]
 
 
 @pytest.mark.parametrize(
