@@ -125,16 +125,20 @@ def test_the_writer_process_stores_what_the_crawl_process_would(
     assert written[where][1:3] == (5, 5)
 
 
-def flag_rows(url: str) -> list[tuple]:
+def select_rows(url: str, sql: str) -> list[tuple]:
     engine = make_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT l.external_id, f.rule_id, f.category, f.severity, f.score, f.evidence, f.risk_score, "
-                "l.risk_score FROM flag f JOIN listing l ON l.id = f.listing_id ORDER BY 1, 2"
-            )
-        ).all()
+        rows = [tuple(row) for row in conn.execute(text(sql))]
     engine.dispose()
+    return rows
+
+
+def flag_rows(url: str) -> list[tuple]:
+    rows = select_rows(
+        url,
+        "SELECT l.external_id, f.rule_id, f.category, f.severity, f.score, f.evidence, f.risk_score, "
+        "l.risk_score FROM flag f JOIN listing l ON l.id = f.listing_id ORDER BY 1, 2",
+    )
     return [tuple(json.loads(v) if isinstance(v, str) and v[:1] == "[" else v for v in row) for row in rows]
 
 
@@ -179,16 +183,12 @@ def test_crawls_in_one_process_share_one_writer_process(db_url: str, tmp_path: P
         pool.submit(print)
     assert tiki_stats.get_value("ecomwatch/storage/written") == 2
     assert sendo_stats.get_value("ecomwatch/storage/written") == 3
-    engine = make_engine(db_url)
-    with engine.connect() as conn:
-        per_run = conn.execute(
-            text(
-                "SELECT r.spider, count(o.id) FROM crawl_run r JOIN listing_observation o "
-                "ON o.crawl_run_id = r.id GROUP BY r.id, r.spider ORDER BY r.id"
-            )
-        ).all()
-    engine.dispose()
-    assert [tuple(row) for row in per_run] == [("tiki", 2), ("sendo", 3)]
+    per_run = select_rows(
+        db_url,
+        "SELECT r.spider, count(o.id) FROM crawl_run r JOIN listing_observation o "
+        "ON o.crawl_run_id = r.id GROUP BY r.id, r.spider ORDER BY r.id",
+    )
+    assert per_run == [("tiki", 2), ("sendo", 3)]
 
 
 @pytest.mark.parametrize(
