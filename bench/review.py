@@ -7,10 +7,11 @@
 
 Reports p50 and p95 per page (queue unfiltered, queue filtered, queue page 5, listing, reports, sellers) and the
 CPU each request cost the app's processes, the database's backends and the clients. Target: p95 < 150 ms.
-The app runs under uvicorn with ``--workers`` processes (default 2, one per core of the target machine) and
-``--threads`` request threads each (default: ReviewSettings'). The clients are threads of this process, each
-with its own keep-alive connection (the standard library's http.client: light, so the client is not what is
-measured); every response is read in full and must be 200. ``--pages queue,listing`` runs only those pages.
+The app runs under uvicorn with ``--workers`` processes (default 2, one per core of the target machine, as
+``ecomwatch serve --workers 2`` runs it) and ``--threads`` request threads each (default: ReviewSettings').
+The clients are threads of this process, each with its own keep-alive connection (the standard library's
+http.client: light, so the client is not what is measured); every response is read in full and must be 200.
+``--pages queue,listing`` runs only those pages.
 """
 
 from __future__ import annotations

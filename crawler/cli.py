@@ -416,4 +416,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m crawler.cli` runs this file as __main__; the commands mounted from other modules (serve,
+    # users) read the --db option from `crawler.cli`, so run that module's app, not a second copy's.
+    from crawler.cli import main as canonical_main
+
+    canonical_main()

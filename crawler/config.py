@@ -39,6 +39,9 @@ class Config(BaseSettings):
     review_secure_cookies: bool = Field(
         default=False, description="mark review UI cookies Secure (behind HTTPS)"
     )
+    review_workers: int = Field(
+        default=1, ge=1, le=64, description="server processes of `ecomwatch serve` (one per core, e.g. 2)"
+    )
     storage_batch_size: int = Field(
         default=500, description="items buffered before the store pipeline flushes"
     )

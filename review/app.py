@@ -135,3 +135,20 @@ def create_app(settings: ReviewSettings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def app_from_config() -> FastAPI:
+    """The app of one worker process of ``ecomwatch serve --workers N``: its settings come from the
+    environment (see :func:`review.cli.run_server`, which also upgraded the schema before the workers
+    started)."""
+    from crawler.config import get_config
+
+    config = get_config()
+    extra = {"secret_key": config.review_secret} if config.review_secret else {}
+    settings = ReviewSettings(
+        database_url=config.database_url,
+        secure_cookies=config.review_secure_cookies,
+        upgrade_schema=False,
+        **extra,
+    )
+    return create_app(settings)

@@ -28,13 +28,32 @@ def serve(
             help="Mark cookies Secure (set when served behind HTTPS; default ECOMWATCH_REVIEW_SECURE_COOKIES).",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes: one per core (2 on a 2-core machine); default ECOMWATCH_REVIEW_WORKERS or 1.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the inspectors' review UI on the configured database."""
-    run_server(_database_url(), host=host, port=port, secure_cookies=secure_cookies)
+    run_server(_database_url(), host=host, port=port, secure_cookies=secure_cookies, workers=workers)
 
 
-def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool | None = None) -> None:
-    """Serve the review UI until interrupted (``serve``, and ``demo --serve``)."""
+def run_server(
+    database_url: str, *, host: str, port: int, secure_cookies: bool | None = None, workers: int | None = None
+) -> None:
+    """Serve the review UI until interrupted (``serve``, and ``demo --serve``).
+
+    With more than one worker, each worker process builds its own app (:func:`review.app.app_from_config`)
+    from the environment this sets: the database, the cookie setting and one secret for all of them (the
+    tips' per-IP limit hashes addresses with it, so the workers must agree). The schema is upgraded here,
+    once, before they start.
+    """
+    import os
+    import secrets
+
     import uvicorn
 
     from crawler.config import get_config
@@ -42,11 +61,26 @@ def run_server(database_url: str, *, host: str, port: int, secure_cookies: bool 
     from review.settings import ReviewSettings
 
     config = get_config()
-    extra = {"secret_key": config.review_secret} if config.review_secret else {}
     secure = config.review_secure_cookies if secure_cookies is None else secure_cookies
-    settings = ReviewSettings(database_url=database_url, secure_cookies=secure, **extra)
-    typer.echo(f"review UI on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)
+    workers = workers or config.review_workers
+    typer.echo(f"review UI on http://{host}:{port}/ ({workers} worker(s); Ctrl-C to stop)")
+    options: dict = {"host": host, "port": port, "log_level": "warning", "server_header": False}
+    if workers == 1:
+        extra = {"secret_key": config.review_secret} if config.review_secret else {}
+        settings = ReviewSettings(database_url=database_url, secure_cookies=secure, **extra)
+        uvicorn.run(create_app(settings), **options)
+        return
+    from storage.db import ensure_schema, make_engine
+
+    engine = make_engine(database_url)
+    ensure_schema(engine)
+    engine.dispose()
+    os.environ |= {
+        "ECOMWATCH_DATABASE_URL": database_url,
+        "ECOMWATCH_REVIEW_SECURE_COOKIES": "1" if secure else "0",
+        "ECOMWATCH_REVIEW_SECRET": config.review_secret or secrets.token_hex(32),
+    }
+    uvicorn.run("review.app:app_from_config", factory=True, workers=workers, **options)
 
 
 @users_app.command("add")

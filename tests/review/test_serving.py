@@ -4,13 +4,18 @@ pages render with (pre-built option lists, per-language label tables)."""
 from __future__ import annotations
 
 import http.client
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
 
 import uvicorn
 from fastapi import FastAPI
@@ -19,7 +24,7 @@ from review.app import create_app
 from review.i18n import labels, translator
 from review.templating import options, queue_rows_html
 from storage.queue_repo import QueueRow
-from tests.review.conftest import Env, settings_for
+from tests.review.conftest import Env, csrf_of, settings_for
 
 
 @contextmanager
@@ -106,3 +111,81 @@ def test_queue_rows_are_reused_only_for_the_same_content_language_and_role() -> 
     assert ">New<" in queue_rows_html([row], "en", True)
     claimed = str(queue_rows_html([row._replace(status="in_review")], "vi", True))
     assert ">Đang xem xét<" in claimed and ">Mới<" not in claimed  # a changed row renders anew
+
+
+def _worker_pids(pid: int) -> list[int]:
+    """The uvicorn worker processes under ``ecomwatch serve`` (python children, not the spawn tracker)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
+                children.append(int(entry.name))
+    return children
+
+
+def test_serve_with_two_workers_shares_sessions_and_the_tip_limit(env: Env, tmp_path: Path) -> None:
+    """``ecomwatch serve --workers 2``: two processes, one database. A session works whichever worker a
+    connection lands on, and the per-IP tip limit counts tips sent to either (the workers hash
+    addresses with one secret)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ECOMWATCH_REVIEW_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--db", env.url, "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environ,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(_worker_pids(proc.pid)) < 2 or not _answers(port):
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+            assert time.monotonic() < deadline, "serve --workers 2 did not start two workers within 60 s"
+            time.sleep(0.1)
+        client, _ = env.login("insp")
+        cookie = f"ew_session={client.cookies['ew_session']}"
+
+        def get(path: str, headers: dict[str, str]) -> tuple[int, str, dict[str, str]]:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)  # a new one each time
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read().decode()
+            connection.close()
+            return response.status, body, dict(response.getheaders())
+
+        assert {get("/queue", {"Cookie": cookie})[0] for _ in range(12)} == {200}
+        statuses = []
+        for _ in range(6):
+            status, page, headers = get("/tips/new", {})
+            anon = headers["set-cookie"].split(";")[0]  # the anonymous CSRF cookie
+            form = urlencode(
+                {"csrf_token": csrf_of(page), "url": "https://shopee.vn/p/1", "description": "Pod"}
+            )
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+            connection.request(
+                "POST", "/tips", form,
+                {"Cookie": anon, "Content-Type": "application/x-www-form-urlencoded"},
+            )  # fmt: skip
+            statuses.append(connection.getresponse().status)
+            connection.close()
+        assert statuses == [200] * 5 + [429]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def _answers(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/login")
+        ok = connection.getresponse().status == 200
+        connection.close()
+        return ok
+    except OSError:
+        return False
