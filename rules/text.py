@@ -1138,9 +1138,21 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
 
 def _stretch_pass(text: str, passes: list[PassMap]) -> str:
     """Undo stretched letters; ``text`` itself if there are none."""
-    if _STRETCH_HINT.search(text) is None or _STRETCH_SURE.search(text) is None:
+    if not _stretch_sure(text):  # a doubled letter, surely a stretch
         return text
     return _edit_pass(text, passes, _stretch_edits)
+
+
+def _stretch_sure(text: str) -> bool:
+    """``_STRETCH_SURE.search(text) is not None``, searched only around the doubled letters: every
+    match holds a doubled letter, and the doubles found one after the other (non-overlapping) start
+    at that one or the letter before it, so a match lies within 5 characters before and 7 after."""
+    search = _STRETCH_SURE.search
+    for m in _STRETCH_HINT.finditer(text):
+        d = m.start()
+        if search(text, max(0, d - 5), d + 7) is not None:
+            return True
+    return False
 
 
 def _dotnum_pass(text: str, passes: list[PassMap]) -> str:

@@ -4,10 +4,12 @@ same marks; innocent doubles (English words, marks, codes, two words run togethe
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from rules.engine import Engine
-from rules.text import normalize
+from rules.text import _STRETCH_SURE, _stretch_sure, normalize
 from tests.rules.test_text_fast import assert_fast_matches_reference
 
 CASES = [
@@ -64,3 +66,13 @@ def test_evidence_maps_back_to_the_stretched_text(engine: Engine) -> None:
         if e.field == "title"
     ]
     assert any("đầuu pod" in s for s in spans), spans
+
+
+def test_sure_search_around_doubles_is_the_whole_search() -> None:
+    """The stretch gate looks for its pattern only around doubled letters: same answer."""
+    rng = random.Random(11)
+    letters = "aaeeouyđờiệxnt ươ"
+    texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
+    texts += [normalize(t).text for t, _ in CASES] + ["ờiii", "xaaaa", "ngườii", "đddd", "rẻeee", "coffee"]
+    for text in texts:
+        assert _stretch_sure(text) == (_STRETCH_SURE.search(text) is not None), text
