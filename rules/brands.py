@@ -80,6 +80,7 @@ class BrandIndex:
         self.product_types = set(data.product_types)
         self.tags = set(data.tag_types)
         self._targets: dict[int, list[tuple[str, int]]] = {}  # length -> [(word, brand)]
+        self._windows: dict[int, tuple[list[tuple[str, int]], list[str]]] = {}  # see _fuzzy
         self._skeletons: dict[str, tuple[int, str]] = {}  # skeleton -> (brand, word)
         self._squeezed: dict[str, tuple[int, str]] = {}  # word with doubled letters made single -> (brand, word)
         # first letters of its words -> [(name of two or three words, brand)]
@@ -278,6 +279,12 @@ class BrandIndex:
         multi, cache = self._multi, self._multi_cache
         run: list[tuple[int, int]] = []  # consecutive candidate words
         part_cache = self._part_cache
+        for word in _ASCII_WORD.findall(text):  # most titles have no candidate word at all
+            ok = part_cache.get(word)
+            if ok or (ok is None and self._is_part(word)):
+                break
+        else:
+            return hits
         for m in _ASCII_WORD.finditer(text):
             word = m.group()
             ok = part_cache.get(word)
@@ -365,10 +372,14 @@ class BrandIndex:
         n = len(base)
         if n < 5:
             return None
-        choices = [c for length in range(max(4, n - 2), n + 3) for c in self._targets.get(length, ())]
+        window = self._windows.get(n)
+        if window is None:  # the brand words of lengths n-2 .. n+2, made once per length
+            choices = [c for length in range(max(4, n - 2), n + 3) for c in self._targets.get(length, ())]
+            window = self._windows[n] = (choices, [c[0] for c in choices])
+        choices, words = window
         if not choices:
             return None
-        best = process.extractOne(base, [c[0] for c in choices], scorer=OSA.distance, score_cutoff=2)
+        best = process.extractOne(base, words, scorer=OSA.distance, score_cutoff=2)
         if best is None or best[1] > (1 if len(best[0]) < 8 else 2):
             return self._squeezed_fuzzy(base)
         target, dist, i = best

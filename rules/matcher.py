@@ -188,7 +188,7 @@ class TermIndex:
         self._as_written: set[int] = set()  # terms registered with accents="as_written"
         self._anchors: frozenset[int] = frozenset()  # as_written terms in plain letters (marks, cues)
         self.automaton = self.lazy_automaton = ahocorasick.Automaton()
-        self._entries: list[Any] = []  # (key length, pad left, pad right, candidates) per automaton key
+        self._entries: list[Any] = []  # the automaton's values (see _build): empty if it has no key
         self._lazy_entries: list[Any] = []
         self._eager_ids: frozenset[int] = frozenset()
 
@@ -262,7 +262,6 @@ class TermIndex:
             pads[scan_key] = (pad_l, pad_r)
         entries: list[Any] = []
         for scan_key, cands in by_scan.items():
-            automaton.add_word(scan_key, len(entries))
             # For a quick "no" in scan(): when every term of the key wants accents (forms), text
             # showing none of the forms matches only as plain-typed words of a non-strict term.
             variants = [v for _, _, vs in cands for v in vs]
@@ -279,7 +278,12 @@ class TermIndex:
                 for tid, f, st in vs
                 if f is not None and not st and tid in self._as_written and " " not in self.texts[tid]
             )
-            entries.append((len(scan_key), *pads[scan_key], tuple(cands), forms, plain, next_to))
+            pad_l, pad_r = pads[scan_key]
+            # The automaton's value is the entry itself: (characters from the term's start to the
+            # key's last character, right pad, candidates, forms, plain, next_to).
+            entry = (len(scan_key) - pad_l, pad_r, tuple(cands), forms, plain, next_to)
+            automaton.add_word(scan_key, entry)
+            entries.append(entry)
         if entries:
             automaton.make_automaton()
         return automaton, entries
@@ -311,9 +315,8 @@ class TermIndex:
         if padded is None:
             padded = pad(folded)
         pending: list[tuple[int, int, int]] = []
-        for end, key in automaton.iter(padded):
-            length, pad_l, pad_r, cands, any_forms, plain, next_to = entries[key]
-            start = end - length + pad_l  # in folded: padded has one extra leading space
+        for end, (back, pad_r, cands, any_forms, plain, next_to) in automaton.iter(padded):
+            start = end - back  # in folded: padded has one extra leading space
             stop = end - pad_r
             if any_forms is not None:
                 seen = text[start:stop]
