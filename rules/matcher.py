@@ -464,6 +464,8 @@ class RegexIndex:
 
 def _spans(regex: re2._Regexp, data: bytes, limit: int = 16) -> list[tuple[int, int]]:
     """Character spans of ``regex`` in UTF-8 ``data`` (byte offsets converted back)."""
+    if _RAW_MATCH:
+        return _raw_spans(regex._regexp, data, limit)
     out: list[tuple[int, int]] = []
     ascii_only = data.isascii()
     for m in regex.finditer(data):
@@ -476,3 +478,51 @@ def _spans(regex: re2._Regexp, data: bytes, limit: int = 16) -> list[tuple[int, 
         if len(out) >= limit:
             break
     return out
+
+
+def _raw_spans(raw: Any, data: bytes, limit: int) -> list[tuple[int, int]]:
+    """:func:`_spans` on the compiled RE2 object itself: the matches ``finditer`` gives on bytes
+    (the same walk as the wrapper's), without a generator and a match object per step."""
+    out: list[tuple[int, int]] = []
+    ascii_only = data.isascii()
+    pos, n = 0, len(data)
+    match = raw.Match
+    while True:
+        s, e = match(_UNANCHORED, data, pos, n)[0]
+        if s < 0:
+            break
+        if e != s:
+            if ascii_only:
+                out.append((s, e))
+            else:
+                out.append((len(data[:s].decode("utf-8", "ignore")), len(data[:e].decode("utf-8", "ignore"))))
+            if len(out) >= limit:
+                break
+        if pos == n:
+            break
+        pos = pos + 1 if pos == e else e
+    return out
+
+
+def _raw_match_works() -> bool:
+    """Whether this google-re2 exposes the compiled object as the wrapper does (``_regexp``,
+    ``_Anchor``) and it finds what ``finditer`` finds; otherwise :func:`_spans` uses finditer."""
+    try:
+        probe = re2.compile(rb"a+|x*")
+        want = [m.span() for m in probe.finditer(b"baaxxa a")]
+        got, pos = [], 0
+        while pos <= 8:
+            s, e = probe._regexp.Match(_UNANCHORED, b"baaxxa a", pos, 8)[0]
+            if s < 0:
+                break
+            got.append((s, e))
+            if pos == 8:
+                break
+            pos = pos + 1 if pos == e else e
+        return got == want
+    except Exception:  # pragma: no cover - another version of the binding
+        return False
+
+
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_RAW_MATCH = _raw_match_works()
