@@ -11,7 +11,7 @@ import pytest
 from rules.charmap import Charmap, vietnamese_letters
 from rules.document import from_mapping, to_document
 from rules.matcher import _BOUNDARY, pad
-from rules.text import _CHARMAP, SEPARATOR, fold, normalize, normalize_reference
+from rules.text import _CHARMAP, _FOLD_STR, SEPARATOR, fold, normalize, normalize_reference
 
 CASES = [
     "",
@@ -84,6 +84,14 @@ def test_charmap_tables() -> None:
 def test_fold_of_common_text() -> None:
     text = "hàng xách tay nội địa đức"
     assert normalize(text).folded == fold(text) == "hang xach tay noi dia duc"
+
+
+@pytest.mark.parametrize(
+    "text", [*CASES, "ĐỨC Đà Lạt", "日本 ไทย ĐÀ", "ǅ ǆ Ạ ạ ₫", "".join(map(chr, range(0x3000)))]
+)
+def test_fold_matches_code_point_table(text: str) -> None:
+    """fold() takes the byte translation for common text and the code-point table otherwise."""
+    assert fold(text) == text.replace("đ", "d").translate(_FOLD_STR)
 
 
 @pytest.mark.parametrize(
