@@ -1146,11 +1146,41 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _stretch_pass(text: str, passes: list[PassMap]) -> str:
-    """Undo stretched letters; ``text`` itself if there are none."""
-    if not _stretch_sure(text):  # a doubled letter, surely a stretch
-        return text
+def _stretch_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
+    """Undo stretched letters; ``text`` itself if there are none. ``enc``: the text one byte per
+    character, if it is in the common alphabet."""
+    if not (_stretch_sure(text) if enc is None else _stretch_sure_enc(text, enc)):
+        return text  # no doubled letter that is surely a stretch
     return _edit_pass(text, passes, _stretch_edits)
+
+
+def _letter_bytes(fill: int) -> bytes:
+    """A translation keeping the bytes of the letters of :data:`_STRETCH_HINT` and making every
+    other byte ``fill`` (the byte of a character that is not such a letter)."""
+    return bytes(b if _LETTER_RE.match(c) else fill for b, c in enumerate(_CHARMAP.decoding))
+
+
+_DOUBLE_A, _DOUBLE_B = _letter_bytes(0x20), _letter_bytes(0x21)  # " " and "!": not letters
+
+
+def _stretch_sure_enc(text: str, enc: bytes) -> bool:
+    """:func:`_stretch_sure` for one-byte text, with the doubled letters found in C: XOR the letter
+    bytes (others made " ") with the next ones (others made "!"); a zero byte is a letter equal
+    to the next one. Each double is then searched around, as there."""
+    n = len(enc)
+    if n < 2:
+        return False
+    x = int.from_bytes(enc.translate(_DOUBLE_A)[:-1], "little") ^ int.from_bytes(
+        enc.translate(_DOUBLE_B)[1:], "little"
+    )
+    zeros = x.to_bytes(n - 1, "little")
+    search = _STRETCH_SURE.search
+    i = zeros.find(0)
+    while i >= 0:
+        if search(text, max(0, i - 5), i + 7) is not None:
+            return True
+        i = zeros.find(0, i + 1)
+    return False
 
 
 def _stretch_sure(text: str) -> bool:
@@ -1384,7 +1414,7 @@ def normalize(original: str) -> NormText:
             t, pm = _apply(t, edits)
             passes.append(pm)
             enc = None
-    out = _stretch_pass(t, passes)
+    out = _stretch_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
     if (

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from rules.engine import Engine
-from rules.text import _STRETCH_SURE, _stretch_sure, normalize
+from rules.text import _CHARMAP, _STRETCH_SURE, _stretch_sure, _stretch_sure_enc, normalize
 from tests.rules.test_text_fast import assert_fast_matches_reference
 
 CASES = [
@@ -73,6 +73,10 @@ def test_sure_search_around_doubles_is_the_whole_search() -> None:
     rng = random.Random(11)
     letters = "aaeeouyđờiệxnt ươ"
     texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
-    texts += [normalize(t).text for t, _ in CASES] + ["ờiii", "xaaaa", "ngườii", "đddd", "rẻeee", "coffee"]
+    texts += [normalize(t).text for t, _ in CASES] + ["ờiii", "xaaaa", "ngườii", "đddd", "rẻeee", "coffee", "", "a"]
     for text in texts:
-        assert _stretch_sure(text) == (_STRETCH_SURE.search(text) is not None), text
+        sure = _STRETCH_SURE.search(text) is not None
+        assert _stretch_sure(text) == sure, text
+        enc = _CHARMAP.encode(text)
+        if enc is not None:  # the one-byte path finds the doubles with a XOR
+            assert _stretch_sure_enc(text, enc) == sure, text
