@@ -41,7 +41,6 @@ _TRIPLE = re.compile(r"([a-z])\1{2,}")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _VOWELS = frozenset("aeiouy")
 _ASCII_WORD = re.compile(r"(?<![^\W_])[a-z]+(?![^\W_])")  # a whole word of plain letters
-_ALNUM = re.compile(r"[^\W_]+")
 _SKELETON = (("rn", "m"), ("vv", "w"), ("l", "i"))  # letters that look alike in a listing title
 
 
@@ -288,10 +287,7 @@ class BrandIndex:
         multi, cache = self._multi, self._multi_cache
         run: list[tuple[int, int]] = []  # consecutive candidate words
         part_cache = self._part_cache
-        # _ASCII_WORD's matches are the alphanumeric tokens made of a-z only; found without its
-        # look-behind, which the regex engine tries at every position. Most titles have no
-        # candidate word at all.
-        words = {w for w in set(_ALNUM.findall(text)) if w.isascii() and w.isalpha() and w.islower()}
+        words = set(_ASCII_WORD.findall(text))  # most titles have no candidate word at all
         if words.isdisjoint(self._part_found) and words <= part_cache.keys():
             return hits
         for word in words:
