@@ -88,13 +88,11 @@ class BrandIndex:
         self._multi_cache: dict[str, tuple[int, str] | None] = {}
         self._parts: dict[str, list[str]] = {}  # first letter -> words of those names
         self._part_cache: dict[str, bool] = {}  # word -> within one edit of a word of those names
-        self._part_found: set[str] = set()  # the words _part_cache says True of
         self._names: set[str] = set()  # whole brand names and aliases
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
         self._common = {fold(w.lower()) for w in data.spaced_common}
         self._cache: dict[str, tuple[int, str] | None] = {}
-        self._fuzzy_found: set[str] = set()  # the words _cache has a look-alike for
         self.per_100ml = frozenset(data.per_100ml)
         for name, words in data.product_types.items():
             for word in words:
@@ -251,18 +249,12 @@ class BrandIndex:
         """Misspelt marks: words within a small edit distance of a brand word."""
         hits: list[BrandHit] = []
         cache = self._cache
-        words = set(_WORD4.findall(text))  # accented words never yield 4 plain letters
-        if words.isdisjoint(self._fuzzy_found) and words <= cache.keys():  # C-level: all known, none a mark
-            words = set()
-        for word in words:
+        for word in set(_WORD4.findall(text)):  # accented words never yield 4 plain letters
             found = cache.get(word, False)
             if found is False:
                 if len(cache) > _CACHE_LIMIT:
                     cache.clear()
-                    self._fuzzy_found.clear()
                 found = cache[word] = self._fuzzy(word)
-                if found is not None:
-                    self._fuzzy_found.add(word)
             if found is None:
                 continue
             brand, target = found
@@ -287,10 +279,7 @@ class BrandIndex:
         multi, cache = self._multi, self._multi_cache
         run: list[tuple[int, int]] = []  # consecutive candidate words
         part_cache = self._part_cache
-        words = set(_ASCII_WORD.findall(text))  # most titles have no candidate word at all
-        if words.isdisjoint(self._part_found) and words <= part_cache.keys():
-            return hits
-        for word in words:
+        for word in _ASCII_WORD.findall(text):  # most titles have no candidate word at all
             ok = part_cache.get(word)
             if ok or (ok is None and self._is_part(word)):
                 break
@@ -339,10 +328,7 @@ class BrandIndex:
             )
             if len(self._part_cache) > _CACHE_LIMIT:
                 self._part_cache.clear()
-                self._part_found.clear()
             self._part_cache[word] = ok
-            if ok:
-                self._part_found.add(word)
         return ok
 
     def _multi_fuzzy(self, gram: str) -> tuple[int, str] | None:
