@@ -279,10 +279,14 @@ class BrandIndex:
         multi, cache = self._multi, self._multi_cache
         run: list[tuple[int, int]] = []  # consecutive candidate words
         part_cache = self._part_cache
-        for word in _ASCII_WORD.findall(text):  # most titles have no candidate word at all
+        prev = False  # a run needs two candidate words one after the other: most titles have none
+        for word in _ASCII_WORD.findall(text):
             ok = part_cache.get(word)
-            if ok or (ok is None and self._is_part(word)):
+            if ok is None:
+                ok = self._is_part(word)
+            if ok and prev:
                 break
+            prev = ok
         else:
             return hits
         for m in _ASCII_WORD.finditer(text):
