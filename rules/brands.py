@@ -83,6 +83,7 @@ class BrandIndex:
         self._windows: dict[int, tuple[list[tuple[str, int]], list[str]]] = {}  # see _fuzzy
         self._skeletons: dict[str, tuple[int, str]] = {}  # skeleton -> (brand, word)
         self._squeezed: dict[str, tuple[int, str]] = {}  # word with doubled letters made single -> (brand, word)
+        self._squeezed_near: dict[int, list[str]] = {}  # length -> keys of _squeezed one letter or less away
         # first letters of its words -> [(name of two or three words, brand)]
         self._multi: dict[str, list[tuple[str, int]]] = {}
         self._multi_cache: dict[str, tuple[int, str] | None] = {}
@@ -406,7 +407,12 @@ class BrandIndex:
             return None
         found = self._squeezed.get(squeezed)
         if found is None:  # or one vowel changed as well ("Channol")
-            best = process.extractOne(squeezed, list(self._squeezed), scorer=OSA.distance, score_cutoff=1)
+            near = self._squeezed_near.get(len(squeezed))
+            if near is None:  # one edit away: one letter longer, shorter or the same (dict order kept)
+                near = self._squeezed_near[len(squeezed)] = [
+                    k for k in self._squeezed if abs(len(k) - len(squeezed)) <= 1
+                ]
+            best = process.extractOne(squeezed, near, scorer=OSA.distance, score_cutoff=1)
             if best is None or len(best[0]) != len(squeezed):
                 return None
             diff = [(a, b) for a, b in zip(squeezed, best[0], strict=True) if a != b]
