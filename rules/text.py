@@ -930,20 +930,30 @@ def _plain_cut(parts: list[str], digit: list[bool], dia: list[bool], k: int) -> 
     return group[0] != group[1] and any(_vn_distinct(p) for p in group)
 
 
-def _camel_edits(text: str, starts: list[int] | None = None) -> list[tuple[int, int, str]]:
+def _camel_edits(
+    text: str, starts: list[int] | None = None, alnum: bytes | None = None
+) -> list[tuple[int, int, str]]:
     """A space after the letter before each cut of :func:`_camel_cuts` (the letter keeps its span).
     ``starts``: positions inside the tokens to look at, ascending, at least every token with a
-    :data:`_CAMEL_HINT` match (only those can be cut); by default the matches themselves."""
+    :data:`_CAMEL_HINT` match (only those can be cut); by default the matches themselves.
+    ``alnum``: for one-byte text, its :data:`_ALNUM_CLASSES` ("a" alphanumeric, " " not), so
+    that a token's ends are two byte searches instead of walks."""
     edits: list[tuple[int, int, str]] = []
     done, n = 0, len(text)
     for i in (m.start() for m in _CAMEL_HINT.finditer(text)) if starts is None else starts:
         if i < done:
             continue
-        s, e = i, i + 1
-        while s > done and text[s - 1].isalnum():
-            s -= 1
-        while e < n and text[e].isalnum():
-            e += 1
+        if alnum is not None:
+            s = alnum.rfind(b" ", done, i) + 1 or done
+            e = alnum.find(b" ", i + 1)
+            if e < 0:
+                e = n
+        else:
+            s, e = i, i + 1
+            while s > done and text[s - 1].isalnum():
+                s -= 1
+            while e < n and text[e].isalnum():
+                e += 1
         done = e
         if e - s > _CAMEL_TOKEN_MAX:
             continue
@@ -972,7 +982,7 @@ def _camel_fast(text: str, enc: bytes, passes: list[PassMap]) -> str:
     c = enc.translate(_CASE_DIGIT_CLASSES)
     if b"lU" not in c and not _digit_dia(enc):
         return text
-    edits = _camel_edits(text, _find_all(c, _CAMEL_NEEDLES))
+    edits = _camel_edits(text, _find_all(c, _CAMEL_NEEDLES), enc.translate(_ALNUM_CLASSES))
     if not edits:
         return text
     out = _apply(text, edits)[0]
@@ -1248,23 +1258,31 @@ def _leetx_fast(text: str, enc: bytes) -> str:
     y = enc.translate(_LEETX_DIA_CLASSES, _LEETX_DELETE)
     if not (b"7v" in y or b"v7" in y or b"ac" in a or b"ca" in a or b"!" in enc or b"@" in enc):
         return text
-    return _leet_extra(text, _find_all(a, ((b"a7", 1), (b"7a", 0))))
+    return _leet_extra(text, _find_all(a, ((b"a7", 1), (b"7a", 0))), enc.translate(_LX_TOKEN_CLASSES))
 
 
-def _leet_extra(text: str, starts: list[int] | None = None) -> str:
+def _leet_extra(text: str, starts: list[int] | None = None, tokens: bytes | None = None) -> str:
     """Undo the extra leetspeak token by token (see :func:`_deleet_extra`); ``text`` itself when
-    nothing changes. ``starts``: the :data:`_LX_POS` matches, ascending, if already known."""
+    nothing changes. ``starts``: the :data:`_LX_POS` matches, ascending, if already known;
+    ``tokens``: for one-byte text, its :data:`_LX_TOKEN_CLASSES`, so that a token's ends are two
+    byte searches instead of walks."""
     pieces: list[str] = []
     pos = done = 0
     n = len(text)
     for i in (m.start() for m in _LX_POS.finditer(text)) if starts is None else starts:
         if i < done:
             continue
-        s, e = i, i + 1
-        while s > done and (text[s - 1].isalnum() or text[s - 1] in "@$!"):
-            s -= 1
-        while e < n and (text[e].isalnum() or text[e] in "@$!"):
-            e += 1
+        if tokens is not None:
+            s = tokens.rfind(b" ", done, i) + 1 or done
+            e = tokens.find(b" ", i + 1)
+            if e < 0:
+                e = n
+        else:
+            s, e = i, i + 1
+            while s > done and (text[s - 1].isalnum() or text[s - 1] in "@$!"):
+                s -= 1
+            while e < n and (text[e].isalnum() or text[e] in "@$!"):
+                e += 1
         done = e
         if e - s > 32:
             continue
@@ -1341,6 +1359,8 @@ _LEETX_DIA_CLASSES = _CHARMAP.class_table(
     {ord("v"): lambda c: c in _DIA_LOWER, ord("7"): lambda c: c in "5789!@"}
 )
 _LEETX_DELETE = _ASCII_LETTERS + b"012346$"
+_ALNUM_CLASSES = _CHARMAP.class_table({ord("a"): str.isalnum})  # token ends for _camel_edits
+_LX_TOKEN_CLASSES = _CHARMAP.class_table({ord("a"): lambda c: c.isalnum() or c in "@$!"})  # _leet_extra
 
 
 def normalize(original: str) -> NormText:
