@@ -862,7 +862,7 @@ def _camel_split(tok: str) -> tuple[int, ...]:
     ]
     if not bounds:
         return ()
-    if tok.isalpha() and _vn_syllable(_fold(tok.lower())):
+    if (tok.isalpha() and _vn_syllable(_fold(tok.lower()))) or _case_disguise(tok):
         return ()  # one syllable in alternating case ("nỘi", "tHáI", "kHôNg"): a disguise, not two words
     parts = [tok[a:b] for a, b in zip([0, *bounds], [*bounds, len(tok)], strict=True)]
     digit = [p[0].isdigit() for p in parts]
@@ -1158,10 +1158,20 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
 
 def _stretch_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
     """Undo stretched letters; ``text`` itself if there are none. ``enc``: the text one byte per
-    character, if it is in the common alphabet."""
-    if not (_stretch_sure(text) if enc is None else _stretch_sure_enc(text, enc)):
-        return text  # no doubled letter that is surely a stretch
-    return _edit_pass(text, passes, _stretch_edits)
+    character, if it is in the common alphabet. A text with a doubled letter that is surely a stretch
+    gets the stretch edits; any text with a doubled letter then gets the longer-stretch pass."""
+    if enc is None:
+        if _STRETCH_HINT.search(text) is None:
+            return text  # no doubled letter
+        sure = _stretch_sure(text)
+    else:
+        zeros = _double_marks(enc)
+        if zeros.find(0) < 0:
+            return text  # no doubled letter
+        sure = _stretch_sure_enc(text, zeros)
+    if sure:
+        text = _edit_pass(text, passes, _stretch_edits)
+    return _stretch3_pass(text, passes)
 
 
 def _letter_bytes(fill: int) -> bytes:
@@ -1173,17 +1183,21 @@ def _letter_bytes(fill: int) -> bytes:
 _DOUBLE_A, _DOUBLE_B = _letter_bytes(0x20), _letter_bytes(0x21)  # " " and "!": not letters
 
 
-def _stretch_sure_enc(text: str, enc: bytes) -> bool:
-    """:func:`_stretch_sure` for one-byte text, with the doubled letters found in C: XOR the letter
-    bytes (others made " ") with the next ones (others made "!"); a zero byte is a letter equal
-    to the next one. Each double is then searched around, as there."""
+def _double_marks(enc: bytes) -> bytes:
+    """For one-byte text, the doubled letters found in C: XOR the letter bytes (others made " ") with
+    the next ones (others made "!"); a zero byte is a letter equal to the next one."""
     n = len(enc)
     if n < 2:
-        return False
+        return b""
     x = int.from_bytes(enc.translate(_DOUBLE_A)[:-1], "little") ^ int.from_bytes(
         enc.translate(_DOUBLE_B)[1:], "little"
     )
-    zeros = x.to_bytes(n - 1, "little")
+    return x.to_bytes(n - 1, "little")
+
+
+def _stretch_sure_enc(text: str, zeros: bytes) -> bool:
+    """:func:`_stretch_sure` for one-byte text whose doubled letters are the zero bytes of ``zeros``
+    (:func:`_double_marks`): each double is searched around, as there."""
     search = _STRETCH_SURE.search
     i = zeros.find(0)
     while i >= 0:
@@ -1374,6 +1388,8 @@ def normalize(original: str) -> NormText:
     passes: list[PassMap] = []
     t = original
     enc = _CHARMAP.encode(t)
+    if enc is None:
+        t = _filler_pass(t, passes)
     if enc is None and _SPECIAL_HINT.search(t):  # NFD accents (often), stylised letters, controls
         out = _special_fast(t)
         if out != t:
@@ -1397,6 +1413,11 @@ def normalize(original: str) -> NormText:
             changed = True
         enc = _CHARMAP.encode(t)
     out = _underscore_pass(t, passes)
+    if out is not t:
+        t = out
+        if enc is not None:
+            enc = _CHARMAP.encode(t)
+    out = _widesep_pass(t, passes)
     if out is not t:
         t = out
         if enc is not None:
@@ -1461,7 +1482,9 @@ def normalize(original: str) -> NormText:
 def normalize_reference(original: str) -> NormText:
     """What :func:`normalize` computes, without the one-byte fast path (kept for tests)."""
     passes: list[PassMap] = []
-    t = original
+    t = _filler_pass(original, [])
+    if t is not original:
+        passes.append(_lazy(original, t, _filler_edits))
     if _SPECIAL_HINT.search(t):
         out = _special_fast(t, _nfc_reference)
         if out != t:
@@ -1475,6 +1498,7 @@ def normalize_reference(original: str) -> NormText:
         t = _EXOTIC_RE.sub(_map_char, _symsep(t))
         changed = True
     t = _underscore_pass(t, passes)
+    t = _widesep_pass(t, passes)
     if _leetx_hint(t):
         out = _leet_extra(t)
         if out is not t:
@@ -1511,3 +1535,168 @@ def normalize_reference(original: str) -> NormText:
 def normalize_term(term: str) -> str:
     """Normalise a rule keyword the same way listing text is normalised (accents kept)."""
     return normalize(term).text.strip()
+
+
+# --- Seller disguises, second round (issue 3 follow-up) -----------------------------------------------
+# Each pass is a function of its own with a cheap gate; the hooks in normalize() and
+# normalize_reference() call them at the same point, so both give the same text.
+
+# Invisible fillers: Hangul fillers look like a blank but are letters ("v\u3164a\u3164p\u3164e"), and an
+# invisible character between a letter and its combining mark ("a\u00ad\u0301") would leave the mark stray.
+_FILLERS = "\u115f\u1160\u3164\uffa0"
+_INVISIBLE = "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_FILLER_RE = re.compile(f"[{_FILLERS}]+|[{_INVISIBLE}]+(?={_MARK_CLASS})")
+_FILLER_HINT = re.compile(f"[{_FILLERS}{_INVISIBLE}]")
+
+
+def _filler_edits(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "") for m in _FILLER_RE.finditer(text)]
+
+
+def _filler_pass(text: str, passes: list[PassMap]) -> str:
+    """Delete Hangul fillers, and invisible characters right before a combining mark (so the mark
+    stays on its letter: "𝘢\u00ad\u0301" -> "𝘢\u0301"); ``text`` itself if there are none."""
+    if _FILLER_HINT.search(text) is None:
+        return text
+    return _edit_pass(text, passes, _filler_edits)
+
+
+# Single letters or digits split by one separator the letter-split pass does not know, the same one
+# throughout the run ("d/u/p/e", "c#h#ữ#a##t#ự", "h:s:d", "l\\o\\g\\o"); a doubled separator is a word
+# break. Runs of sizes ("s/m/l") and runs with fewer than two letters ("1/2/3", "12:30") are left
+# alone, and a run must stand alone ("s/m/l/xl", "a/b/c1" are not runs).
+_WSEP = "/\\\\,:^=#"
+_WIDE_RUN = re.compile(
+    f"(?<![\\w{_WSEP}])[^\\W_](?P<s>[{_WSEP}])(?P=s)?[^\\W_](?:(?P=s){{1,2}}[^\\W_])+(?!\\w|(?P=s)+[^\\W_])"
+)
+_WIDE_HINT = re.compile(f"[{_WSEP}][^\\W_][{_WSEP}]")
+_SIZE_LETTERS = frozenset("smlx")
+# Single digits spaced out with a date separator among them ("0 5 / 2 0 2 6", "1 0 . 2 0 2 5").
+_SPACED_DATE = re.compile(r"(?<![\w/.])\d(?: [\d/.]){4,}(?![\w/.])")
+_SPACED_DATE_HINT = re.compile(r"\d [/.] \d")
+
+
+def _widesep_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    for m in _WIDE_RUN.finditer(text):
+        run, sep = m.group(), m.group("s")
+        units = run.replace(sep, "")
+        letters = [c for c in units if c.isalpha()]
+        if len(letters) < 2 or set(units) <= _SIZE_LETTERS:
+            continue
+        i, at = 0, m.start()
+        while i < len(run):
+            if run[i] == sep:
+                wide = i + 1 < len(run) and run[i + 1] == sep
+                edits.append((at + i, at + i + (2 if wide else 1), " " if wide else ""))
+                i += 2 if wide else 1
+            else:
+                i += 1
+    if _SPACED_DATE_HINT.search(text):
+        for m in _SPACED_DATE.finditer(text):
+            run = m.group()
+            if sum(c.isdigit() for c in run) >= 4 and any(c in "/." for c in run):
+                edits.extend((m.start() + i, m.start() + i + 1, "") for i, c in enumerate(run) if c == " ")
+    return sorted(edits)
+
+
+def _widesep_pass(text: str, passes: list[PassMap]) -> str:
+    """Rejoin letters split by other separators, and spaced-out dates; ``text`` itself if none."""
+    if _WIDE_HINT.search(text) is None and " / " not in text and " . " not in text:
+        return text
+    return _edit_pass(text, passes, _widesep_edits)
+
+
+# Long stretches in plain words: a letter said three times or more inside or at the end of a word
+# without Vietnamese letters ("xonggg", "gaaaan", "innnn", "trrrong") is one letter when the squeezed
+# word is one Vietnamese syllable (not "Chivasss", "bluetoooth", "EeePC", "AAA", "zzz"); and a word
+# without vowels that ends in a letter three times ("hsddd", "nsxxx") keeps one when three letters
+# or more are left (an abbreviation stretched; not "pccc").
+_RUN3 = re.compile(r"([a-z])\1\1")
+_ROMAN = re.compile("[ivxlcdm]+")
+_RUN2 = re.compile(r"([a-z])\1+")
+_DOUBLE_CONSONANT = re.compile(r"(?<=[a-z])([b-df-hj-np-tv-xz])\1")  # not first: "Bbia", "llama"
+_NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz]+")
+
+
+def _squeeze_plain(word: str) -> str | None:
+    """A plain word's letters squeezed when it is a stretched Vietnamese syllable, else None: a
+    letter three times ("xonggg"), or a doubled consonant when the syllable is recognisably
+    Vietnamese ("trrong", "thanhh"; not "matt", "mann"). Not Roman numerals ("viii")."""
+    if len(set(word)) < 2 or _ROMAN.fullmatch(word):
+        return None
+    run3 = _RUN3.search(word) is not None
+    if not run3 and _DOUBLE_CONSONANT.search(word) is None:
+        return None
+    squeezed = _RUN2.sub(r"\1", word)
+    if not _vn_syllable(squeezed) or not (run3 or _vn_distinct(squeezed)):
+        return None
+    return squeezed
+
+
+def _stretch3_word(word: str) -> str | None:
+    """The word unstretched, or None (memoised): see the comment above."""
+    out = _STRETCH3_MEMO.get(word, False)
+    if out is False:
+        if len(_STRETCH3_MEMO) > 100_000:
+            _STRETCH3_MEMO.clear()
+        out = _STRETCH3_MEMO[word] = _unstretch(word)
+    return out
+
+
+_STRETCH3_MEMO: dict[str, str | None] = {}
+
+
+def _unstretch(word: str) -> str | None:
+    if word.isascii():
+        if not word.isalpha():
+            return None
+        if len(word) >= 4 and _NO_VOWEL.fullmatch(word):
+            keep = len(word.rstrip(word[-1])) + 1
+            # three times or more: "hsddd" (not "tnhh", "tgdd", "pccc")
+            return word[:keep] if keep + 1 < len(word) and keep >= 3 else None
+        return _squeeze_plain(word) if len(word) >= 4 else None
+    # "pháoo": the stretch pass keeps "oo" ("xoong"), which is no syllable here
+    if "oo" in word and not _vn_syllable(_fold(word)) and one_syllable(word.replace("oo", "o")):
+        return word.replace("oo", "o")
+    return None
+
+
+def _stretch3_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    done = -1
+    n = len(text)
+    for m in _STRETCH_HINT.finditer(text):
+        i = m.start()
+        if i < done:
+            continue
+        c = m.group(1)
+        if c not in "hrgcmnpto" and text[m.end() : m.end() + 1] != c:
+            continue  # a double no Vietnamese syllable squeezes ("ss", "ll", "ee"), not said thrice
+        a, b = i, m.end()
+        while a > 0 and text[a - 1].isalpha():
+            a -= 1
+        while b < n and text[b].isalpha():
+            b += 1
+        done = b
+        if (a > 0 and text[a - 1].isdigit()) or (b < n and text[b].isdigit()):
+            continue  # "8kgg", "hstnn2": codes
+        out = _stretch3_word(text[a:b])
+        if out is not None and out != text[a:b]:
+            edits.append((a, b, out))
+    return edits
+
+
+def _stretch3_pass(text: str, passes: list[PassMap]) -> str:
+    """Undo the stretches the stretch pass leaves (see above); ``text`` itself if none. Called by
+    :func:`_stretch_pass` on the texts with a doubled letter."""
+    return _edit_pass(text, passes, _stretch3_edits)
+
+
+def _case_disguise(tok: str) -> bool:
+    """A token whose case changes are a disguise, not word breaks: one Vietnamese syllable once leet
+    digits are read and stretched letters squeezed ("cHữ4", "tTtTẩY", "hÀaaNg")."""
+    if not any(tok[i].islower() and tok[i + 1].isupper() and tok[i + 2].islower() for i in range(len(tok) - 2)):
+        return False  # no lower-upper-lower ("TrònG9", "BếpP": a word and a code or a typo)
+    word = _fold("".join(_LEET_ALL.get(c, c) for c in tok.lower()))
+    return word.isalpha() and _vn_syllable(_RUN2.sub(r"\1", word))

@@ -9,7 +9,15 @@ import random
 import pytest
 
 from rules.engine import Engine
-from rules.text import _CHARMAP, _STRETCH_SURE, _stretch_sure, _stretch_sure_enc, normalize
+from rules.text import (
+    _CHARMAP,
+    _STRETCH_HINT,
+    _STRETCH_SURE,
+    _double_marks,
+    _stretch_sure,
+    _stretch_sure_enc,
+    normalize,
+)
 from tests.rules.test_text_fast import assert_fast_matches_reference
 
 CASES = [
@@ -79,4 +87,6 @@ def test_sure_search_around_doubles_is_the_whole_search() -> None:
         assert _stretch_sure(text) == sure, text
         enc = _CHARMAP.encode(text)
         if enc is not None:  # the one-byte path finds the doubles with a XOR
-            assert _stretch_sure_enc(text, enc) == sure, text
+            zeros = _double_marks(enc)
+            assert (zeros.find(0) >= 0) == (_STRETCH_HINT.search(text) is not None), text
+            assert _stretch_sure_enc(text, zeros) == sure, text
