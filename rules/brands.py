@@ -70,6 +70,10 @@ class BrandHit:
     source: str = "exact"  # exact | fake | spaced | fuzzy | obfuscated
 
 
+def _spelt_right(target: str, folded: str) -> bool:
+    return re.search(f"(?<![a-z0-9]){re.escape(target)}(?![a-z0-9])", folded) is not None
+
+
 class BrandIndex:
     def __init__(self, data: BrandsFile, terms: TermIndex, problems: list[Problem], file: str) -> None:
         self.brands: list[BrandInfo] = []
@@ -90,10 +94,13 @@ class BrandIndex:
         self._parts: dict[str, list[str]] = {}  # first letter -> words of those names
         self._part_cache: dict[str, bool] = {}  # word -> within one edit of a word of those names
         self._names: set[str] = set()  # whole brand names and aliases
+        # brands whose look-alikes count only beside their product types (source "typed"): names that are
+        # ordinary words ("Marshall", "Beats") or marked ``lookalike: false``
+        self._typed: dict[int, list[tuple[str, int]]] = {}  # length -> [(name, brand)]
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
         self._common = {fold(w.lower()) for w in data.spaced_common}
-        self._cache: dict[str, tuple[int, str] | None] = {}
+        self._cache: dict[str, tuple[int, str] | tuple[int, str, bool] | None] = {}
         self.per_100ml = frozenset(data.per_100ml)
         for name, words in data.product_types.items():
             for word in words:
@@ -166,6 +173,8 @@ class BrandIndex:
             self._names.add(norm)
             self._exact.update(norm.split())
             self._exact.update(p for p in _NON_ALNUM.split(norm) if p)
+            if (not b.lookalike or needs_type) and word == b.name and len(norm) >= 4 and norm.isalpha():
+                self._typed.setdefault(len(norm), []).append((norm, info.index))
             if b.lookalike and not needs_type and len(norm) >= 4 and norm.isalpha():
                 self._targets.setdefault(len(norm), []).append((norm, info.index))
                 self._skeletons.setdefault(skeleton(norm), (info.index, norm))
@@ -255,10 +264,10 @@ class BrandIndex:
             if found is False:
                 if len(cache) > _CACHE_LIMIT:
                     cache.clear()
-                found = cache[word] = self._fuzzy(word)
+                found = cache[word] = self._fuzzy(word) or self._typed_fuzzy(word)
             if found is None:
                 continue
-            brand, target = found
+            brand, target, *typed = found
             pos = folded.find(word)
             while pos >= 0:
                 end = pos + len(word)
@@ -266,7 +275,10 @@ class BrandIndex:
                     end == len(folded) or not folded[end].isalnum()
                 )
                 if whole and text[pos:end] == word:  # typed without diacritics: not a Vietnamese word
-                    hits.append(BrandHit(pos, end, brand, "lookalike", f"{word}~{target}", "fuzzy"))
+                    source = "typed" if typed else "fuzzy"
+                    if typed and _spelt_right(target, folded):
+                        break  # the seller also spells the mark right: a typo ("Jordan … air Jodan")
+                    hits.append(BrandHit(pos, end, brand, "lookalike", f"{word}~{target}", source))
                 pos = folded.find(word, end)
         if self._multi:
             hits.extend(self._multi_lookalikes(folded, text))
@@ -398,6 +410,20 @@ class BrandIndex:
         if base[0] != target[0] and base[-3:] != target[-3:]:
             return None
         return choices[i][1], target
+
+    def _typed_fuzzy(self, word: str) -> tuple[int, str, bool] | None:
+        """A look-alike of a mark that is also an ordinary word, or marked ``lookalike: false``: one edit
+        inside the word, first and last letters kept ("Beets", "Marsall", "Yetti"; not "marker" for
+        Parker, "manga" for Mango); such hits (source ``typed``) count only beside the brand's types."""
+        n = len(word)
+        if n < 5 or not word.isalpha() or word in self._exact or word in self._allow:
+            return None
+        choices = [c for length in (n - 1, n, n + 1) for c in self._typed.get(length, ())]
+        for target, brand in choices:
+            if word[0] == target[0] and word[-1] == target[-1] and OSA.distance(word, target) == 1:
+                if not (target.endswith("s") and word == target[:-1]) and word != target + "s":
+                    return brand, target, True
+        return None
 
     def _squeezed_fuzzy(self, base: str) -> tuple[int, str] | None:
         """A doubled letter plus one more edit ("Channol", "Kleennex"): with doubled letters made

@@ -167,7 +167,8 @@ class BrandCond(Node):
 
     ``sources`` keeps only look-alikes of those kinds (fake, spaced, fuzzy, obfuscated);
     ``with_type``: spaced/fuzzy/obfuscated look-alikes count only when the listing also names one of
-    the brand's product types (the same kind of goods).
+    the brand's product types (the same kind of goods); ``typed`` look-alikes (of marks that are also
+    ordinary words, or marked ``lookalike: false``) always need one.
     """
 
     __slots__ = ("mode", "tags", "names", "fields", "with_type", "sources")
@@ -204,7 +205,7 @@ class BrandCond(Node):
                 continue
             if self.tags is not None and self.tags.isdisjoint(info.tags):
                 continue
-            if self.with_type and hit.source in _TYPED_SOURCES:
+            if (self.with_type and hit.source in _TYPED_SOURCES) or hit.source == "typed":
                 types = ctx.type_spans()
                 if not any(t in types for t in info.types):
                     continue
