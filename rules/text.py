@@ -1396,6 +1396,8 @@ def normalize(original: str) -> NormText:
             passes.append(_lazy(t, out, _special_edits))
             t = out
             enc = _CHARMAP.encode(t)
+    if enc is None:
+        t = _emoji_word_pass(t, passes)
     if enc is not None:  # the common alphabet: nothing special, nothing exotic; only lower-casing
         out = _camel_fast(t, enc, passes)
         if out is not t:
@@ -1490,6 +1492,7 @@ def normalize_reference(original: str) -> NormText:
         if out != t:
             passes.append(_lazy(t, out, _special_edits))
             t = out
+    t = _emoji_word_pass(t, passes)
     if _CAMEL_HINT.search(t):
         t = _camel_pass(t, passes)
     t = t.lower()
@@ -1553,6 +1556,48 @@ def _filler_edits(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), "") for m in _FILLER_RE.finditer(text)]
 
 
+# An emoji inside a word ("ye✨tti", "ho💥kka", "sừn🎁g"): letters on both sides, no space. Real titles
+# put emoji between words, or split every letter with them (the symbol-split pass).
+_EMOJI_IN_WORD = re.compile(
+    "(?<=[^\\W\\d_])(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff][\ufe0f\u200d]*)+(?=[^\\W\\d_])"
+)
+_EMOJI_HINT = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")  # not 🅃, 🄰: letters
+
+
+def _emoji_word_edits(text: str) -> list[tuple[int, int, str]]:
+    """An emoji with a piece of one or two letters on one side and letters on the other ("ye✨tti",
+    "sừn🎁g"); whole words on either side stay apart ("pod🔥vape", "tay✨mỹ"), and letters split one
+    by one are left to the symbol-split pass ("v🔥a🔥p🔥e")."""
+    edits = []
+    n = len(text)
+    for m in _EMOJI_IN_WORD.finditer(text):
+        a = m.start()
+        while a > 0 and text[a - 1].isalpha():
+            a -= 1
+        b = m.end()
+        while b < n and text[b].isalpha():
+            b += 1
+        left, right = m.start() - a, b - m.end()
+        if min(left, right) > 2 or max(left, right) < 2:
+            continue
+        if _vn_syllable(_plain_piece(text[a : m.start()])) and _vn_syllable(_plain_piece(text[m.end() : b])):
+            continue  # two Vietnamese words ("tay✨mỹ")
+        edits.append((m.start(), m.end(), ""))
+    return edits
+
+
+def _plain_piece(piece: str) -> str:
+    """Letters as the later steps will read them (look-alike and stylised letters folded), no marks."""
+    return _fold("".join(_MAP.get(c, c) for c in piece.lower()))
+
+
+def _emoji_word_pass(text: str, passes: list[PassMap]) -> str:
+    """Delete an emoji inside a word; ``text`` itself if there is none."""
+    if _EMOJI_HINT.search(text) is None:
+        return text
+    return _edit_pass(text, passes, _emoji_word_edits)
+
+
 def _filler_pass(text: str, passes: list[PassMap]) -> str:
     """Delete Hangul fillers, and invisible characters right before a combining mark (so the mark
     stays on its letter: "𝘢\u00ad\u0301" -> "𝘢\u0301"); ``text`` itself if there are none."""
@@ -1569,7 +1614,12 @@ _WSEP = "/\\\\,:^=#"
 _WIDE_RUN = re.compile(
     f"(?<![\\w{_WSEP}])[^\\W_](?P<s>[{_WSEP}])(?P=s)?[^\\W_](?:(?P=s){{1,2}}[^\\W_])+(?!\\w|(?P=s)+[^\\W_])"
 )
-_WIDE_HINT = re.compile(f"[{_WSEP}][^\\W_][{_WSEP}]")
+_WIDE_HINT = re.compile(f"[{_WSEP}|~*+\\-][^\\W_][{_WSEP}|~*+\\-]")
+# Single digits of a date or a grade split the same way ("0|6|/|2|0|2|6", "0~5~/~2~0~2~3", "1~:~1"):
+# with "/", "." or ":" among them, so lists ("1-2-3") and ranges stay.
+_DIGIT_RUN = re.compile(
+    f"(?<![\\w{_WSEP}|~*+\\-])[\\d/.:](?P<s>[{_WSEP}|~*+\\-])[\\d/.:](?:(?P=s)[\\d/.:])+(?!\\w|(?P=s)[\\d/.:])"
+)
 _SIZE_LETTERS = frozenset("smlx")
 # Single digits spaced out with a date separator among them ("0 5 / 2 0 2 6", "1 0 . 2 0 2 5").
 _SPACED_DATE = re.compile(r"(?<![\w/.])\d(?: [\d/.]){4,}(?![\w/.])")
@@ -1592,6 +1642,11 @@ def _widesep_edits(text: str) -> list[tuple[int, int, str]]:
                 i += 2 if wide else 1
             else:
                 i += 1
+    for m in _DIGIT_RUN.finditer(text):
+        run, sep = m.group(), m.group("s")
+        units = run.replace(sep, "")
+        if sum(c.isdigit() for c in units) >= 2 and not units.isdigit() and sep not in "/.:":
+            edits.extend((m.start() + i, m.start() + i + 1, "") for i, c in enumerate(run) if c == sep)
     if _SPACED_DATE_HINT.search(text):
         for m in _SPACED_DATE.finditer(text):
             run = m.group()
@@ -1613,6 +1668,7 @@ def _widesep_pass(text: str, passes: list[PassMap]) -> str:
 # without vowels that ends in a letter three times ("hsddd", "nsxxx") keeps one when three letters
 # or more are left (an abbreviation stretched; not "pccc").
 _RUN3 = re.compile(r"([a-z])\1\1")
+_RUN3_SQUEEZE = re.compile(r"([a-z])\1\1+")
 _ROMAN = re.compile("[ivxlcdm]+")
 _RUN2 = re.compile(r"([a-z])\1+")
 _DOUBLE_CONSONANT = re.compile(r"(?<=[a-z])([b-df-hj-np-tv-xz])\1")  # not first: "Bbia", "llama"
@@ -1652,9 +1708,9 @@ def _unstretch(word: str) -> str | None:
         if not word.isalpha():
             return None
         if len(word) >= 4 and _NO_VOWEL.fullmatch(word):
-            keep = len(word.rstrip(word[-1])) + 1
-            # three times or more: "hsddd" (not "tnhh", "tgdd", "pccc")
-            return word[:keep] if keep + 1 < len(word) and keep >= 3 else None
+            # a letter three times or more: "hsddd", "hssssd", "nsxxx" (not "tnhh", "tgdd", "pccc", "xxxl")
+            out = _RUN3_SQUEEZE.sub(r"\1", word)
+            return out if out != word and len(out) >= 3 else None
         return _squeeze_plain(word) if len(word) >= 4 else None
     # "pháoo": the stretch pass keeps "oo" ("xoong"), which is no syllable here
     if "oo" in word and not _vn_syllable(_fold(word)) and one_syllable(word.replace("oo", "o")):
@@ -1680,7 +1736,11 @@ def _stretch3_edits(text: str) -> list[tuple[int, int, str]]:
             b += 1
         done = b
         if (a > 0 and text[a - 1].isdigit()) or (b < n and text[b].isdigit()):
-            continue  # "8kgg", "hstnn2": codes
+            # a unit stretched after a number ("6kggg"), not a code ("hstnn2", "10mm")
+            unit = text[a:b]
+            if a > 0 and text[a - 1].isdigit() and unit.isascii() and _RUN3_SQUEEZE.search(unit):
+                edits.append((a, b, _RUN3_SQUEEZE.sub(r"\1", unit)))
+            continue
         out = _stretch3_word(text[a:b])
         if out is not None and out != text[a:b]:
             edits.append((a, b, out))

@@ -1,5 +1,5 @@
 """Second round of seller disguises: letters split by any separator ("d/u/p/e", "c#h#ữ#a"), spaced-out
-dates ("0 5 / 2 0 2 6"), Hangul fillers and invisible characters before a combining mark, long
+dates ("0 5 / 2 0 2 6", "0|6|/|2|0|2|6"), emoji inside a word ("ye✨tti"), Hangul fillers and invisible characters before a combining mark, long
 stretches in plain words ("xonggg", "gaaaan", "hsddd") and alternating case with leet digits or
 stretched letters ("cHữ4", "tTtTẩY"). Their innocent twins (sizes "S/M/L", options "đen / trắng",
 prices, dates, codes, names) are left alone."""
@@ -21,6 +21,13 @@ CASES = [
     ("h:s:d 10/2025, l\\o\\g\\o Dior", "hsd 10/2025, logo dior"),
     ("đ=i=ệ=n t=h=o=ạ=i, r^ư^ợ^u", "điện thoại, rượu"),
     ("l^á x=y", "l^á x=y"),  # two letters are no run
+    # single digits of a date or a grade split by one separator
+    ("date| 0|6|/|2|0|2|6, clone 1~:~1", "date| 06/2026, clone 1:1"),
+    # an emoji inside a word, beside a piece of one or two letters
+    ("bình giữ nhiệt ye✨tti, sừn🎁g tê giác", "bình giữ nhiệt yetti, sừng tê giác"),
+    ("Giày ⒣⒪💥⒦⒦⒜ Clifton", "giày hokka clifton"),
+    # a unit stretched after a number, a stretched abbreviation inside
+    ("giảm 6kggg, hssssd 2 năm", "giảm 6kg, hsd 2 năm"),
     # spaced-out dates
     ("H S D   0 5 / 2 0 2 6", "hsd 05/2026"),
     ("date 1 0 . 2 0 2 5 nhé", "date 10.2025 nhé"),
@@ -43,6 +50,8 @@ CASES = [
     ("Bbia coffee matt boss Chivasss EeePC AAA zzz viii", "bbia coffee matt boss chivasss eeepc aaa zzz viii"),
     ("Công ty TNHH, TGDD, PCCC, 10mm", "công ty tnhh, tgdd, pccc, 10mm"),
     ("nồi xoong inox", "nồi xoong inox"),
+    ("pod🔥vape, hàng xách tay✨mỹ, 1-2-3, 10mm", "pod vape, hàng xách tay mỹ, 1-2-3, 10mm"),
+    ("Áo XXXL, PCCC", "áo xxxl, pccc"),
     ("Giảm10cmVòngEoSau1Tuần LấyCảmHứngTừFearOfGod", "giảm 10cm vòng eosau 1 tuần lấy cảm hứng từ fearofgod"),
     ("Đèn VuôngG8 TrònG9, HàNội", "đèn vuông g8 tròn g9, hà nội"),
 ]
