@@ -41,6 +41,7 @@ _TRIPLE = re.compile(r"([a-z])\1{2,}")
 _DOUBLE = re.compile(r"([a-z])\1+")
 _VOWELS = frozenset("aeiouy")
 _ASCII_WORD = re.compile(r"(?<![^\W_])[a-z]+(?![^\W_])")  # a whole word of plain letters
+_JOINERS = frozenset({" ", " & ", " and ", " và ", "&"})  # between the words of a name ("Charless & Keith")
 _SKELETON = (("rn", "m"), ("vv", "w"), ("l", "i"))  # letters that look alike in a listing title
 
 
@@ -304,6 +305,8 @@ class BrandIndex:
             return hits
         for m in _ASCII_WORD.finditer(text):
             word = m.group()
+            if word == "and" and run:
+                continue  # "Charless and Keith": a connector inside the name (see _JOINERS)
             ok = part_cache.get(word)
             if ok is None:
                 ok = self._is_part(word)
@@ -312,7 +315,7 @@ class BrandIndex:
                     run = []
                 continue
             s, e = m.span()
-            if run and (s - run[-1][1] != 1 or text[s - 1] != " "):
+            if run and text[run[-1][1] : s] not in _JOINERS:
                 run = []
             run.append((s, e))
             if len(run) < 2:
@@ -321,7 +324,7 @@ class BrandIndex:
                 if len(run) < n or "".join(text[a] for a, _ in run[-n:]) not in multi:
                     continue
                 start = run[-n][0]
-                gram = text[start:e]
+                gram = " ".join(text[a:b] for a, b in run[-n:])
                 found = cache.get(gram, False)
                 if found is False:
                     if len(cache) > _CACHE_LIMIT:
@@ -368,8 +371,8 @@ class BrandIndex:
         for p, t in pairs:
             if p != t and (OSA.distance(p, t) > (1 if len(t) < 8 else 2) or len(t) < 4):
                 return None  # each misspelt word is close to the mark's word ("Nature Mask" is not "Nature Made")
-            if p != t and (p == t + "s" or t == p + "s"):
-                return None  # a plural or a dropped "s" is a typo, not a disguise
+            if p != t and ((p == t + "s" and not t.endswith("s")) or t == p + "s"):
+                return None  # a plural or a dropped "s" is a typo, not a disguise ("Charless" doubles its s)
         return choices[i][1], target
 
     def _fuzzy(self, word: str) -> tuple[int, str] | None:
