@@ -97,7 +97,7 @@ class BrandIndex:
         self._names: set[str] = set()  # whole brand names and aliases
         # brands whose look-alikes count only beside their product types (source "typed"): names that are
         # ordinary words ("Marshall", "Beats") or marked ``lookalike: false``
-        self._typed: dict[int, list[tuple[str, int]]] = {}  # length -> [(name, brand)]
+        self._typed: dict[tuple[str, str], list[tuple[str, int]]] = {}  # (first, last letter) -> [(name, brand)]
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
         self._common = {fold(w.lower()) for w in data.spaced_common}
@@ -175,7 +175,7 @@ class BrandIndex:
             self._exact.update(norm.split())
             self._exact.update(p for p in _NON_ALNUM.split(norm) if p)
             if (not b.lookalike or needs_type) and word == b.name and len(norm) >= 4 and norm.isalpha():
-                self._typed.setdefault(len(norm), []).append((norm, info.index))
+                self._typed.setdefault((norm[0], norm[-1]), []).append((norm, info.index))
             if b.lookalike and not needs_type and len(norm) >= 4 and norm.isalpha():
                 self._targets.setdefault(len(norm), []).append((norm, info.index))
                 self._skeletons.setdefault(skeleton(norm), (info.index, norm))
@@ -419,11 +419,11 @@ class BrandIndex:
         inside the word, first and last letters kept ("Beets", "Marsall", "Yetti"; not "marker" for
         Parker, "manga" for Mango); such hits (source ``typed``) count only beside the brand's types."""
         n = len(word)
-        if n < 5 or not word.isalpha() or word in self._exact or word in self._allow:
+        choices = self._typed.get((word[0], word[-1]))
+        if not choices or n < 5 or not word.isalpha() or word in self._exact or word in self._allow:
             return None
-        choices = [c for length in (n - 1, n, n + 1) for c in self._typed.get(length, ())]
         for target, brand in choices:
-            if word[0] == target[0] and word[-1] == target[-1] and OSA.distance(word, target) == 1:
+            if abs(len(target) - n) <= 1 and OSA.distance(word, target) == 1:
                 if not (target.endswith("s") and word == target[:-1]) and word != target + "s":
                     return brand, target, True
         return None
