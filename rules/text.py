@@ -1470,6 +1470,9 @@ def normalize(original: str) -> NormText:
         t = out
         if enc is not None:
             enc = _CHARMAP.encode(t)
+    out = _teensound_pass(t, passes)
+    if out is not t:
+        t, enc = out, None
     edits = _teen_pass(t)
     if edits:
         t, pm = _apply(t, edits)
@@ -1527,6 +1530,7 @@ def normalize_reference(original: str) -> NormText:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
         t = out
+    t = _teensound_pass(t, passes)
     if next(_TEEN_HINTS.iter(" " + t), None) is not None:
         edits = _teen_edits(t)
         if edits:
@@ -1669,6 +1673,7 @@ def _widesep_pass(text: str, passes: list[PassMap]) -> str:
 # or more are left (an abbreviation stretched; not "pccc").
 _RUN3 = re.compile(r"([a-z])\1\1")
 _RUN3_SQUEEZE = re.compile(r"([a-z])\1\1+")
+_UNITS = frozenset("kg g mg cm mm m km ml l lit kcal".split())  # stretched after a number: "6kggg"
 _ROMAN = re.compile("[ivxlcdm]+")
 _RUN2 = re.compile(r"([a-z])\1+")
 _DOUBLE_CONSONANT = re.compile(r"(?<=[a-z])([b-df-hj-np-tv-xz])\1")  # not first: "Bbia", "llama"
@@ -1739,7 +1744,8 @@ def _stretch3_edits(text: str) -> list[tuple[int, int, str]]:
             # a unit stretched after a number ("6kggg"), not a code ("hstnn2", "10mm")
             unit = text[a:b]
             if a > 0 and text[a - 1].isdigit() and unit.isascii() and _RUN3_SQUEEZE.search(unit):
-                edits.append((a, b, _RUN3_SQUEEZE.sub(r"\1", unit)))
+                if (squeezed := _RUN3_SQUEEZE.sub(r"\1", unit)) in _UNITS:
+                    edits.append((a, b, squeezed))
             continue
         out = _stretch3_word(text[a:b])
         if out is not None and out != text[a:b]:
@@ -1760,3 +1766,43 @@ def _case_disguise(tok: str) -> bool:
         return False  # no lower-upper-lower ("TrònG9", "BếpP": a word and a code or a typo)
     word = _fold("".join(_LEET_ALL.get(c, c) for c in tok.lower()))
     return word.isalpha() and _vn_syllable(_RUN2.sub(r"\1", word))
+
+
+# Teencode sounds on Vietnamese words (they carry Vietnamese marks, so they are no English words): "j" for
+# "gi" ("jữ", "já", "jảm"), "w" for "qu" ("wá", "wần"), "f" for "ph" ("fải") and a final "ck" for "ch"
+# ("thíck"); a word is rewritten only when it then is one Vietnamese syllable and was not one before.
+# Not "k" for "c": "Hồng Kông" is written so.
+_VN_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_TEENSOUND_RE = re.compile(
+    "(?<![^\\W\\d_])[jwf][^\\W\\d_]{1,7}(?![^\\W\\d_])"
+    f"|(?<![^\\W\\d_])[^\\W\\d_]{{0,5}}[{_VN_MARKED}][^\\W\\d_]{{0,2}}ck(?![^\\W\\d_])"
+)
+_TEENSOUND_HINT = re.compile(f"(?<![^\\W\\d_])[jwf][^\\W\\d_]{{0,3}}[{_VN_MARKED}]|[{_VN_MARKED}][a-z]?ck\\b")
+_TEEN_ONSETS = {"j": "gi", "w": "qu", "f": "ph"}
+
+
+def _teensound_word(word: str) -> str | None:
+    if _DIA.isdisjoint(word) or _vn_syllable(_fold(word)):
+        return None
+    out = word
+    if out[0] in _TEEN_ONSETS:
+        out = _TEEN_ONSETS[out[0]] + out[1:]
+    if out.endswith("ck"):
+        out = out[:-2] + "ch"
+    return out if out != word and one_syllable(out) and _vn_syllable(_fold(out)) else None
+
+
+def _teensound_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _TEENSOUND_RE.finditer(text):
+        out = _teensound_word(m.group())
+        if out is not None:
+            edits.append((m.start(), m.end(), out))
+    return edits
+
+
+def _teensound_pass(text: str, passes: list[PassMap]) -> str:
+    """Undo teencode sounds in Vietnamese words; ``text`` itself if there are none."""
+    if _TEENSOUND_HINT.search(text) is None:
+        return text
+    return _edit_pass(text, passes, _teensound_edits)

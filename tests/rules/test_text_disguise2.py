@@ -1,5 +1,5 @@
 """Second round of seller disguises: letters split by any separator ("d/u/p/e", "c#h#ữ#a"), spaced-out
-dates ("0 5 / 2 0 2 6", "0|6|/|2|0|2|6"), emoji inside a word ("ye✨tti"), Hangul fillers and invisible characters before a combining mark, long
+dates ("0 5 / 2 0 2 6", "0|6|/|2|0|2|6"), emoji inside a word ("ye✨tti"), teencode sounds ("jữ", "wá", "fải", "thíck"), Hangul fillers and invisible characters before a combining mark, long
 stretches in plain words ("xonggg", "gaaaan", "hsddd") and alternating case with leet digits or
 stretched letters ("cHữ4", "tTtTẩY"). Their innocent twins (sizes "S/M/L", options "đen / trắng",
 prices, dates, codes, names) are left alone."""
@@ -28,6 +28,9 @@ CASES = [
     ("Giày ⒣⒪💥⒦⒦⒜ Clifton", "giày hokka clifton"),
     # a unit stretched after a number, a stretched abbreviation inside
     ("giảm 6kggg, hssssd 2 năm", "giảm 6kg, hsd 2 năm"),
+    # teencode sounds in Vietnamese words
+    ("bình jữ nhiệt, đã wá date, wần jean, fải thử, thíck lắm", "bình giữ nhiệt, đã quá date, quần jean, phải thử, thích lắm"),
+    ("Hồng Kông, wifi, jean, fake, kem", "hồng kông, wifi, jean, fake, kem"),
     # spaced-out dates
     ("H S D   0 5 / 2 0 2 6", "hsd 05/2026"),
     ("date 1 0 . 2 0 2 5 nhé", "date 10.2025 nhé"),
@@ -83,6 +86,7 @@ def test_evidence_maps_back_to_the_disguised_text(engine: Engine) -> None:
         ("K/i/ế/m N*h*ậ*t k/a/t/a/n/a mài sắc", "prohibited"),
         ("Thuốc nam cHữ4 vÔ s1nH hiếm muộn", "misleading"),
         ("Son MAC HSD 0 5 / 2 0 2 5 xả kho", "expired"),
+        ("Dầu gội thanh lý, đã wá date 1 tuần", "expired"),
         ("Nhận i\u2060n\u2060n\ufeffn l\ufeffạ\ufeffi h\u200bạ\u200bn s\u2060ử d\u00adụ\u00adn\u00adg", "expired"),
     ],
 )
