@@ -1587,7 +1587,21 @@ def _emoji_word_edits(text: str) -> list[tuple[int, int, str]]:
         if _vn_syllable(_plain_piece(text[a : m.start()])) and _vn_syllable(_plain_piece(text[m.end() : b])):
             continue  # two Vietnamese words ("tay✨mỹ")
         edits.append((m.start(), m.end(), ""))
-    return edits
+    # an emoji on a letter spaced apart from its neighbours ("S Ừ N💯 G   T Ê  🎁 G I Á C"): the letters
+    # are a word split apart, so the emoji goes and the split pass sees the letters and their gaps
+    n = len(text)
+    for m in _EMOJI_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        before = a > 0 and text[a - 1].isalpha() and (a == 1 or not text[a - 2].isalpha())
+        before = before and b < n and (text[b] == " " or text[b].isalpha())  # inside the run, not at its end
+        after = b < n and text[b] == " " and b + 1 < n and text[b + 1].isalpha()
+        after = after and (b + 2 == n or not text[b + 2].isalpha()) and a > 0 and text[a - 1] == " "
+        if (before or after) and not (edits and edits[-1][1] > a):
+            edits.append((a, b, ""))
+    return sorted(set(edits))
+
+
+_EMOJI_RUN = re.compile("(?:[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff][\ufe0f\u200d]*)+")
 
 
 def _plain_piece(piece: str) -> str:

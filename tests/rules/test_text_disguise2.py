@@ -26,6 +26,9 @@ CASES = [
     # an emoji inside a word, beside a piece of one or two letters
     ("bình giữ nhiệt ye✨tti, sừn🎁g tê giác", "bình giữ nhiệt yetti, sừng tê giác"),
     ("Giày ⒣⒪💥⒦⒦⒜ Clifton", "giày hokka clifton"),
+    # emoji on letters spaced apart, stretched letters among them
+    ("S Ừ N💯 G   T Ê  🎁 G I Á C🌸 châu Phi", "sừng tê giác châu phi"),
+    ("T H U Ố👉 C⚡ C  🎁 H Ú💯 Ú Ú T💥", "thuốc hút"),
     # a unit stretched after a number, a stretched abbreviation inside
     ("giảm 6kggg, hssssd 2 năm", "giảm 6kg, hsd 2 năm"),
     # teencode sounds in Vietnamese words
