@@ -28,7 +28,7 @@ CASES = [
     ("Giày ⒣⒪💥⒦⒦⒜ Clifton", "giày hokka clifton"),
     # emoji on letters spaced apart, stretched letters among them
     ("S Ừ N💯 G   T Ê  🎁 G I Á C🌸 châu Phi", "sừng tê giác châu phi"),
-    ("T H U Ố👉 C⚡ C  🎁 H Ú💯 Ú Ú T💥", "thuốc hút"),
+    ("T H U Ố👉 C⚡ C  🎁 H Ú💯 Ú Ú T💥 tẩu", "thuốc hút tẩu"),
     # a unit stretched after a number, a stretched abbreviation inside
     ("giảm 6kggg, hssssd 2 năm", "giảm 6kg, hsd 2 năm"),
     # teencode sounds in Vietnamese words
