@@ -46,6 +46,7 @@ from rules.textdata import (
     LEET_EXTRA,
     PUNCTUATION,
     TEENCODE,
+    UPPER_HOMOGLYPHS,
     VN_DISTINCT_ONSETS,
     VN_DISTINCT_RHYME_PARTS,
     VN_ONSETS,
@@ -84,7 +85,7 @@ def _accented_homoglyph(c: str) -> str | None:
 def _build_tables() -> tuple[dict[str, str], dict[str, str], set[str]]:
     """Return (map 1:1 after lower-casing, special pre-lower replacements, combining marks)."""
     mapping: dict[str, str] = {}
-    special: dict[str, str] = {"\r": "", "İ": "i"}
+    special: dict[str, str] = {"\r": "", "İ": "i", **UPPER_HOMOGLYPHS}
     marks: set[str] = set()
     for start, stop in _RANGES:
         for cp in range(start, stop):
@@ -1438,6 +1439,7 @@ def normalize(original: str) -> NormText:
         out = _dotnum_pass(t, passes)
         if out is not t:
             t, enc, cls = out, None, None
+    before_rejoin = t
     # Letters split apart are rejoined before whitespace is collapsed: a wider gap between letters
     # spaced one apart is a word break ("h à n g  n ộ i").
     if (
@@ -1460,6 +1462,10 @@ def normalize(original: str) -> NormText:
     out = _stretch_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
+    if t is not before_rejoin:
+        out = _leet_after_rejoin(t)
+        if out is not t:
+            changed, t, enc = True, out, None
     if (
         b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
         if enc is not None
@@ -1515,6 +1521,7 @@ def normalize_reference(original: str) -> NormText:
         t = out
     if _dotnum_hint(t):
         t = _dotnum_pass(t, passes)
+    before_rejoin = t
     if _SPLIT_HINT.search(t):
         edits = _split_edits(t)
         if edits:
@@ -1526,6 +1533,10 @@ def normalize_reference(original: str) -> NormText:
         t, pm = _apply(t, edits)
         passes.append(pm)
     t = _stretch_pass(t, passes)
+    if t is not before_rejoin:
+        out = _leet_after_rejoin(t)
+        if out is not t:
+            changed, t = True, out
     if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
@@ -1820,3 +1831,9 @@ def _teensound_pass(text: str, passes: list[PassMap]) -> str:
     if _TEENSOUND_HINT.search(text) is None:
         return text
     return _edit_pass(text, passes, _teensound_edits)
+
+
+def _leet_after_rejoin(text: str) -> str:
+    """The extra leetspeak pass again, on text whose letters were rejoined or squeezed after it ran
+    ("8/ệ/n/h/h" is "8ệnh" only then); ``text`` itself if nothing changes (same length)."""
+    return _leet_extra(text) if _leetx_hint(text) else text

@@ -24,6 +24,10 @@ HOMOGLYPHS: dict[str, str] = {
     "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
 }  # fmt: skip
 
+# Capital letters whose lower case looks like another Latin letter than the capital does (Greek "Η" is
+# an H, its "η" an n): folded before lower-casing.
+UPPER_HOMOGLYPHS: dict[str, str] = {"Η": "h", "Ν": "n", "Υ": "y", "Μ": "m", "Ζ": "z"}
+
 # Punctuation folded to one ASCII form (length-preserving).
 PUNCTUATION: dict[str, str] = {
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",

@@ -34,6 +34,9 @@ CASES = [
     # teencode sounds in Vietnamese words
     ("bình jữ nhiệt, đã wá date, wần jean, fải thử, thíck lắm", "bình giữ nhiệt, đã quá date, quần jean, phải thử, thích lắm"),
     ("Hồng Kông, wifi, jean, fake, kem", "hồng kông, wifi, jean, fake, kem"),
+    # Greek capitals read as the capitals they look like; leet read again on letters rejoined later
+    ("ΗＳＤＤＤ 02/2026, ΝΙΚΕ", "hsd 02/2026, nike"),
+    ("đông trùng 8/ệ/n/h/h gan", "đông trùng bệnh gan"),
     # spaced-out dates
     ("H S D   0 5 / 2 0 2 6", "hsd 05/2026"),
     ("date 1 0 . 2 0 2 5 nhé", "date 10.2025 nhé"),
