@@ -1789,8 +1789,8 @@ def _case_disguise(tok: str) -> bool:
     digits are read and stretched letters squeezed ("cHữ4", "tTtTẩY", "hÀaaNg")."""
     if not any(tok[i].islower() and tok[i + 1].isupper() and tok[i + 2].islower() for i in range(len(tok) - 2)):
         return False  # no lower-upper-lower ("TrònG9", "BếpP": a word and a code or a typo)
-    word = _fold("".join(_LEET_ALL.get(c, c) for c in tok.lower()))
-    return word.isalpha() and _vn_syllable(_RUN2.sub(r"\1", word))
+    word = _fold("".join(_LEET_ALL.get(c, _MAP.get(c, c)) for c in tok.lower()))
+    return word.isascii() and word.isalpha() and _vn_syllable(_RUN2.sub(r"\1", word))
 
 
 # Teencode sounds on Vietnamese words (they carry Vietnamese marks, so they are no English words): "j" for

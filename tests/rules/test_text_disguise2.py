@@ -51,6 +51,7 @@ CASES = [
     # alternating case is a disguise when the token is one syllable once leet and stretches are undone
     ("Thuốc cHữ4 vÔ s1nH", "thuốc chữa vô sinh"),
     ("tTtTẩY đẾt in lại", "tẩy đết in lại"),
+    ("тҺа̂̀n dược", "thần dược"),  # a Cyrillic lower-case t before a capital shha: one syllable
     # left alone
     ("Áo size S/M/L/XL màu đen / trắng / xám", "áo size s/m/l/xl màu đen / trắng / xám"),
     ("Size S/M/L, giá 1.200.000, HSD 02/2026", "size s/m/l, giá 1.200.000, hsd 02/2026"),
