@@ -1676,6 +1676,8 @@ def _widesep_edits(text: str) -> list[tuple[int, int, str]]:
         units = run.replace(sep, "")
         if sum(c.isdigit() for c in units) >= 2 and not units.isdigit() and sep not in "/.:":
             edits.extend((m.start() + i, m.start() + i + 1, "") for i, c in enumerate(run) if c == sep)
+    if _SPACED_LEET_HINT.search(text):
+        edits.extend(_spaced_leet_edits(text))
     if _SPACED_DATE_HINT.search(text):
         for m in _SPACED_DATE.finditer(text):
             run = m.group()
@@ -1684,9 +1686,50 @@ def _widesep_edits(text: str) -> list[tuple[int, int, str]]:
     return sorted(edits)
 
 
+# Capitals spaced apart with leet digits inside the words ("C H 4 N E L", "F 0 N G"): the run is joined (a gap
+# of two spaces or more is a word break) so that the leet passes, which run next, read it. Only runs of four
+# units or more with three letters or more, more letters than digits, and no digit at a word's edge.
+_SPACED_LEET = re.compile(r"(?<!\S)[^\W_](?: {1,4}[^\W_])+(?!\S)")
+_SPACED_LEET_HINT = re.compile(r"(?<!\S)[01345789] [^\W\d_] |(?<!\S)[^\W\d_] [01345789] ")
+
+
+def _spaced_leet_edits(text: str) -> list[tuple[int, int, str]]:
+    edits: list[tuple[int, int, str]] = []
+    for m in _SPACED_LEET.finditer(text):
+        run = m.group()
+        units = run.replace(" ", "")
+        digits = sum(c.isdigit() for c in units)
+        if len(units) < 4 or digits == 0 or len(units) - digits < 3 or digits >= len(units) - digits:
+            continue
+        if not set(units) & set("01345789") or "  " not in run and " " not in run:
+            continue
+        words = [w.replace(" ", "") for w in re.split(r" {2,}", run)]
+        if any(w[0].isdigit() or w[-1].isdigit() for w in words):
+            continue  # a number beside a split word ("P A R A Q U A T 1", "T a n g  5 k g"): digits only inside
+        if any(len(w.replace(" ", "")) > 1 and " " not in w for w in re.split(r" {2,}", run)):
+            continue  # a word of several letters inside: not one split word
+        at = m.start()
+        i = 0
+        while i < len(run):
+            if run[i] == " ":
+                j = i
+                while j < len(run) and run[j] == " ":
+                    j += 1
+                edits.append((at + i, at + j, "" if j - i == 1 else " "))
+                i = j
+            else:
+                i += 1
+    return edits
+
+
 def _widesep_pass(text: str, passes: list[PassMap]) -> str:
     """Rejoin letters split by other separators, and spaced-out dates; ``text`` itself if none."""
-    if _WIDE_HINT.search(text) is None and " / " not in text and " . " not in text:
+    if (
+        _WIDE_HINT.search(text) is None
+        and " / " not in text
+        and " . " not in text
+        and _SPACED_LEET_HINT.search(text) is None
+    ):
         return text
     return _edit_pass(text, passes, _widesep_edits)
 
