@@ -39,7 +39,7 @@ CASES = [
     ("đông trùng 8/ệ/n/h/h gan", "đông trùng bệnh gan"),
     # capitals spaced apart with leet digits inside the words
     ("Túi vải F 0 N G   C Á C H   C H 4 N E L", "túi vải fong cách chanel"),
-    ("Thuốc P A R A Q U A T 1 lít, T a n g  5 k g", "thuốc paraquat 1 lít, tang 5 kg"),
+    ("Thuốc P A R A Q U A T 1 lít, T a n g  5 k g  c h i", "thuốc paraquat 1 lít, tang 5 kg chi"),
     # spaced-out dates
     ("H S D   0 5 / 2 0 2 6", "hsd 05/2026"),
     ("date 1 0 . 2 0 2 5 nhé", "date 10.2025 nhé"),
