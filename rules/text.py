@@ -1420,7 +1420,7 @@ def normalize(original: str) -> NormText:
         t = out
         if enc is not None:
             enc = _CHARMAP.encode(t)
-    out = _widesep_pass(t, passes)
+    out = _widesep_pass(t, passes, enc)
     if out is not t:
         t = out
         if enc is not None:
@@ -1439,7 +1439,6 @@ def normalize(original: str) -> NormText:
         out = _dotnum_pass(t, passes)
         if out is not t:
             t, enc, cls = out, None, None
-    before_rejoin = t
     # Letters split apart are rejoined before whitespace is collapsed: a wider gap between letters
     # spaced one apart is a word break ("h à n g  n ộ i").
     if (
@@ -1462,10 +1461,6 @@ def normalize(original: str) -> NormText:
     out = _stretch_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
-    if t is not before_rejoin:
-        out = _leet_after_rejoin(t)
-        if out is not t:
-            changed, t, enc = True, out, None
     if (
         b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
         if enc is not None
@@ -1476,7 +1471,7 @@ def normalize(original: str) -> NormText:
         t = out
         if enc is not None:
             enc = _CHARMAP.encode(t)
-    out = _teensound_pass(t, passes)
+    out = _teensound_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
     edits = _teen_pass(t)
@@ -1521,7 +1516,6 @@ def normalize_reference(original: str) -> NormText:
         t = out
     if _dotnum_hint(t):
         t = _dotnum_pass(t, passes)
-    before_rejoin = t
     if _SPLIT_HINT.search(t):
         edits = _split_edits(t)
         if edits:
@@ -1533,10 +1527,6 @@ def normalize_reference(original: str) -> NormText:
         t, pm = _apply(t, edits)
         passes.append(pm)
     t = _stretch_pass(t, passes)
-    if t is not before_rejoin:
-        out = _leet_after_rejoin(t)
-        if out is not t:
-            changed, t = True, out
     if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
@@ -1639,15 +1629,15 @@ def _filler_pass(text: str, passes: list[PassMap]) -> str:
 # throughout the run ("d/u/p/e", "c#h#ữ#a##t#ự", "h:s:d", "l\\o\\g\\o"); a doubled separator is a word
 # break. Runs of sizes ("s/m/l") and runs with fewer than two letters ("1/2/3", "12:30") are left
 # alone, and a run must stand alone ("s/m/l/xl", "a/b/c1" are not runs).
-_WSEP = "/\\\\,:^=#"
+_WSEP = "/\\\\:^=#"
 _WIDE_RUN = re.compile(
     f"(?<![\\w{_WSEP}])[^\\W_](?P<s>[{_WSEP}])(?P=s)?[^\\W_](?:(?P=s){{1,2}}[^\\W_])+(?!\\w|(?P=s)+[^\\W_])"
 )
-_WIDE_HINT = re.compile(f"[{_WSEP}|~*+\\-][^\\W_][{_WSEP}|~*+\\-]")
+_WIDE_HINT = re.compile(f"[{_WSEP}|~*+][^\\W_][{_WSEP}|~*+]")
 # Single digits of a date or a grade split the same way ("0|6|/|2|0|2|6", "0~5~/~2~0~2~3", "1~:~1"):
 # with "/", "." or ":" among them, so lists ("1-2-3") and ranges stay.
 _DIGIT_RUN = re.compile(
-    f"(?<![\\w{_WSEP}|~*+\\-])[\\d/.:](?P<s>[{_WSEP}|~*+\\-])[\\d/.:](?:(?P=s)[\\d/.:])+(?!\\w|(?P=s)[\\d/.:])"
+    f"(?<![\\w{_WSEP}|~*+])[\\d/.:](?P<s>[{_WSEP}|~*+])[\\d/.:](?:(?P=s)[\\d/.:])+(?!\\w|(?P=s)[\\d/.:])"
 )
 _SIZE_LETTERS = frozenset("smlx")
 # Single digits spaced out with a date separator among them ("0 5 / 2 0 2 6", "1 0 . 2 0 2 5").
@@ -1722,9 +1712,13 @@ def _spaced_leet_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _widesep_pass(text: str, passes: list[PassMap]) -> str:
-    """Rejoin letters split by other separators, and spaced-out dates; ``text`` itself if none."""
-    if (
+def _widesep_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
+    """Rejoin letters split by other separators, spaced-out dates and capitals spaced apart with leet
+    digits; ``text`` itself if none. ``enc``: the text one byte per character, for a cheaper gate."""
+    if enc is not None:
+        if _WIDESEP_GATE.search(enc.translate(_WIDESEP_CLASSES)) is None:
+            return text
+    elif (
         _WIDE_HINT.search(text) is None
         and " / " not in text
         and " . " not in text
@@ -1732,6 +1726,23 @@ def _widesep_pass(text: str, passes: list[PassMap]) -> str:
     ):
         return text
     return _edit_pass(text, passes, _widesep_edits)
+
+
+_WIDESEP_CLASSES = _CHARMAP.class_table(
+    {
+        ord("w"): lambda c: c in "\\:^=#|~*+",
+        ord("p"): lambda c: c == "/",
+        ord("o"): lambda c: c == ".",
+        ord(" "): lambda c: c == " ",
+        ord("d"): lambda c: c in "01345789",
+        ord("n"): str.isdigit,
+        ord("a"): str.isalpha,
+    },
+    other=ord("x"),
+)
+# over the classes: a unit between two separators of one kind ("d/u/p/e", "0|6|/|2", "1~:~1"), a spaced
+# date separator, a leet digit between single letters spaced apart ("C H 4 N E L")
+_WIDESEP_GATE = re.compile(rb"w[adnpo]w|p[adnpo]p| [po] | a d a ")
 
 
 # Long stretches in plain words: a letter said three times or more inside or at the end of a word
@@ -1800,8 +1811,9 @@ def _stretch3_edits(text: str) -> list[tuple[int, int, str]]:
         if i < done:
             continue
         c = m.group(1)
-        if c not in "hrgcmnpto" and text[m.end() : m.end() + 1] != c:
-            continue  # a double no Vietnamese syllable squeezes ("ss", "ll", "ee"), not said thrice
+        if text[m.end() : m.end() + 1] != c:  # a double, not said thrice
+            if c not in "hrgcmnpto" or i == 0 or not text[i - 1].isalpha():
+                continue  # no Vietnamese syllable squeezes it ("ss", "ll", "ee"), or it starts a word, a unit
         a, b = i, m.end()
         while a > 0 and text[a - 1].isalpha():
             a -= 1
@@ -1837,16 +1849,16 @@ def _case_disguise(tok: str) -> bool:
 
 
 # Teencode sounds on Vietnamese words (they carry Vietnamese marks, so they are no English words): "j" for
-# "gi" ("jữ", "já", "jảm"), "w" for "qu" ("wá", "wần"), "f" for "ph" ("fải") and a final "ck" for "ch"
-# ("thíck"); a word is rewritten only when it then is one Vietnamese syllable and was not one before.
+# "gi" ("jữ", "já", "jảm"), "w" for "qu" ("wá", "wần"), "f" for "ph" ("fải") right before a marked vowel; a
+# word is rewritten only when it then is one Vietnamese syllable and was not one before.
 # Not "k" for "c": "Hồng Kông" is written so.
 _VN_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 _TEENSOUND_RE = re.compile(
     "(?<![^\\W\\d_])[jwf][^\\W\\d_]{1,7}(?![^\\W\\d_])"
-    f"|(?<![^\\W\\d_])[^\\W\\d_]{{0,5}}[{_VN_MARKED}][^\\W\\d_]{{0,2}}ck(?![^\\W\\d_])"
 )
-_TEENSOUND_HINT = re.compile(f"(?<![^\\W\\d_])[jwf][^\\W\\d_]{{0,3}}[{_VN_MARKED}]|[{_VN_MARKED}][a-z]?ck\\b")
+_TEENSOUND_HINT = re.compile(f"[jwf][{_VN_MARKED}]")  # the teencode onset right before a marked vowel
 _TEEN_ONSETS = {"j": "gi", "w": "qu", "f": "ph"}
+_TEENSOUND_CLASSES = _CHARMAP.class_table({ord("j"): lambda c: c in "jwf", ord("v"): lambda c: c in _VN_MARKED})
 
 
 def _teensound_word(word: str) -> str | None:
@@ -1855,8 +1867,6 @@ def _teensound_word(word: str) -> str | None:
     out = word
     if out[0] in _TEEN_ONSETS:
         out = _TEEN_ONSETS[out[0]] + out[1:]
-    if out.endswith("ck"):
-        out = out[:-2] + "ch"
     return out if out != word and one_syllable(out) and _vn_syllable(_fold(out)) else None
 
 
@@ -1869,14 +1879,13 @@ def _teensound_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _teensound_pass(text: str, passes: list[PassMap]) -> str:
-    """Undo teencode sounds in Vietnamese words; ``text`` itself if there are none."""
-    if _TEENSOUND_HINT.search(text) is None:
+def _teensound_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
+    """Undo teencode sounds in Vietnamese words; ``text`` itself if there are none. ``enc``: the text
+    one byte per character, for a cheaper first test."""
+    if enc is not None:
+        if b"jv" not in enc.translate(_TEENSOUND_CLASSES):
+            return text
+    elif _TEENSOUND_HINT.search(text) is None:
         return text
     return _edit_pass(text, passes, _teensound_edits)
 
-
-def _leet_after_rejoin(text: str) -> str:
-    """The extra leetspeak pass again, on text whose letters were rejoined or squeezed after it ran
-    ("8/ệ/n/h/h" is "8ệnh" only then); ``text`` itself if nothing changes (same length)."""
-    return _leet_extra(text) if _leetx_hint(text) else text

@@ -1,5 +1,5 @@
 """Second round of seller disguises: letters split by any separator ("d/u/p/e", "c#h#ữ#a"), spaced-out
-dates ("0 5 / 2 0 2 6", "0|6|/|2|0|2|6"), emoji inside a word ("ye✨tti"), teencode sounds ("jữ", "wá", "fải", "thíck"), Hangul fillers and invisible characters before a combining mark, long
+dates ("0 5 / 2 0 2 6", "0|6|/|2|0|2|6"), emoji inside a word ("ye✨tti"), teencode sounds ("jữ", "wá", "fải"), Hangul fillers and invisible characters before a combining mark, long
 stretches in plain words ("xonggg", "gaaaan", "hsddd") and alternating case with leet digits or
 stretched letters ("cHữ4", "tTtTẩY"). Their innocent twins (sizes "S/M/L", options "đen / trắng",
 prices, dates, codes, names) are left alone."""
@@ -32,12 +32,11 @@ CASES = [
     # a unit stretched after a number, a stretched abbreviation inside
     ("giảm 6kggg, hssssd 2 năm", "giảm 6kg, hsd 2 năm"),
     # teencode sounds in Vietnamese words
-    ("bình jữ nhiệt, đã wá date, wần jean, fải thử, thíck lắm", "bình giữ nhiệt, đã quá date, quần jean, phải thử, thích lắm"),
+    ("bình jữ nhiệt, đã wá date, wần jean, fải thử", "bình giữ nhiệt, đã quá date, quần jean, phải thử"),
     ("Hồng Kông, wifi, jean, fake, kem", "hồng kông, wifi, jean, fake, kem"),
-    # Greek capitals read as the capitals they look like; leet read again on letters rejoined later
+    # Greek capitals read as the capitals they look like
     ("ΗＳＤＤＤ 02/2026, ΝΙΚΕ", "hsd 02/2026, nike"),
-    ("đông trùng 8/ệ/n/h/h gan", "đông trùng bệnh gan"),
-    # capitals spaced apart with leet digits inside the words
+    # capitals spaced apart with leet digits inside the words; a number beside a split word stays apart
     ("Túi vải F 0 N G   C Á C H   C H 4 N E L", "túi vải fong cách chanel"),
     ("Thuốc P A R A Q U A T 1 lít, T a n g  5 k g  c h i", "thuốc paraquat 1 lít, tang 5 kg chi"),
     # spaced-out dates
