@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -19,6 +21,25 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BACKOFF_CODES = {429, 503}
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` (RFC 9110: delay-seconds or an HTTP-date) → seconds to wait from ``now``;
+    None when absent or unreadable (then our own schedule applies)."""
+    if not value:
+        return None
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -44,12 +65,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return mw
 
     def delay_for(self, response: Response, attempt: int) -> float:
-        retry_after = response.headers.get(b"Retry-After")
-        if retry_after:
-            try:
-                return min(self.cap, max(0.0, float(retry_after.decode().strip())))
-            except ValueError:
-                pass  # an HTTP date; fall back to our own schedule
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is not None:
+            return min(self.cap, wait)
         return min(self.cap, self.base * (2**attempt) * (1 + random.random() / 2))
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]

@@ -94,10 +94,19 @@ class TikiSpider(EcomwatchSpider):
                 yield retry
             return
         stats.inc_value("ecomwatch/pages/search")
-        if page_no == 1:
-            # paging.last_page is known from the first page: request the rest at once.
-            for next_page in range(2, min(result.last_page, self.max_pages) + 1):
-                yield self.search_request(next_page, **where)
+        if result.last_page is not None:
+            if page_no == 1:
+                # paging.last_page is known from the first page: request the rest at once.
+                for next_page in range(2, min(result.last_page, self.max_pages) + 1):
+                    yield self.search_request(next_page, **where)
+        elif result.items and page_no < self.max_pages:
+            # no paging to tell the end: one page after another until an empty one (or max_pages)
+            if page_no == 1:
+                stats.inc_value("ecomwatch/search/unpaged")
+                self.logger.warning(
+                    "tiki: no paging.last_page on %s; paging until an empty page", response.url
+                )
+            yield self.search_request(page_no + 1, **where)
         crawled_at = datetime.now(UTC)
         for item in result.items:
             listing = page.listing_from_search_item(item, site_url=self.base_url + "/", crawled_at=crawled_at)

@@ -16,7 +16,7 @@ SOURCE = "tiki"
 class SearchPage:
     items: list[dict[str, Any]] = field(default_factory=list)
     current_page: int = 1
-    last_page: int = 1
+    last_page: int | None = None  # None: the page did not say (no paging, or no last_page nor total)
     total: int | None = None
 
 
@@ -25,12 +25,17 @@ def parse_search(body: bytes | str) -> SearchPage:
     data = load_json(body, what="tiki search page")
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise PageError("tiki search page: no 'data' list in the response")
-    paging = data.get("paging") or {}
+    paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+    total = _int(paging.get("total"), None)
+    last_page = _int(paging.get("last_page"), None)
+    per_page = _int(paging.get("per_page"), None)
+    if last_page is None and total is not None and per_page:
+        last_page = max(1, -(-total // per_page))  # paging.total and per_page without last_page
     return SearchPage(
         items=[item for item in data["data"] if isinstance(item, dict)],
-        current_page=_int(paging.get("current_page"), 1),
-        last_page=_int(paging.get("last_page"), 1),
-        total=_int(paging.get("total"), None),
+        current_page=_int(paging.get("current_page"), 1) or 1,
+        last_page=last_page,
+        total=total,
     )
 
 
