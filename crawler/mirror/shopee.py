@@ -360,8 +360,32 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
     return html_error(404, "not_found")
 
 
+_PRICE_KEYS = ("price", "price_min", "price_max", "price_before_discount", "price_min_before_discount",
+               "price_max_before_discount")  # fmt: skip
+
+
+def price_strings(reply: Reply) -> None:
+    """Prices as strings of digits (§10: the get_pc types are "string" placeholders); every other search
+    item has ``price`` null and only its range (``price_min``/``price_max``), every detail a range price."""
+    payload = reply.payload
+    if reply.kind == "search":
+        for n, item in enumerate(payload.get("items") or []):
+            basic = item["item_basic"]
+            for key in _PRICE_KEYS:
+                basic[key] = str(basic[key])
+            if n % 2:
+                basic["price"] = None
+    elif reply.kind == "detail" and isinstance(payload.get("data"), dict):
+        price = payload["data"]["product_price"]["price"]
+        price.update(
+            single_value=0, range_min=str(price["single_value"]), range_max=str(price["single_value"])
+        )
+
+
 def apply_drift(reply: Reply, drift: str) -> None:
     payload = reply.payload
+    if isinstance(payload, dict) and drift == "price_strings":
+        price_strings(reply)
     if not isinstance(payload, dict) or reply.kind != "search":
         return
     for item in payload.get("items") or []:
@@ -393,7 +417,7 @@ SITE = Site(
     failure=html_failure,
     apply_drift=apply_drift,
     inject_bad_items=inject_bad_items,
-    drifts=("rename_name", "price_as_text"),
+    drifts=("rename_name", "price_as_text", "price_strings"),
     index_html=SHELL_HTML.replace("{js}", JS_PATH),
     robots_txt="User-agent: *\nDisallow: /api/\nDisallow: /cart/\n",
     blocks=("anti_bot", "forbidden", "traffic_error", "captcha"),

@@ -22,6 +22,7 @@ SITE_URL = "https://shopee.vn"
 ANTI_BOT_ERROR = 90309999
 IMAGE_URL = "https://down-vn.img.susercontent.com/file/"
 _SLUG_JUNK = re.compile(r"[\s/?#%-]+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(slots=True)
@@ -70,10 +71,23 @@ def parse_search(body: bytes | str) -> SearchPage:
 
 
 def _price(value: Any) -> Any:
-    """VND × 100000 → VND; a non-number is passed on for the validator to refuse (layout drift)."""
+    """VND × 100000 → VND, from a number or a string of digits ("15700000000": §10 warns the types are
+    not settled); other text is passed on for the validator to refuse (layout drift)."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = float(value.strip())
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     return price_to_vnd(value, SOURCE) if value else None
+
+
+def _first_price(*values: Any) -> Any:
+    """The first price field that is set (``price`` may be null or 0 while ``price_min`` holds the lowest
+    price of a range); text that is not a number is still passed on for the validator to refuse."""
+    for value in values:
+        price = _price(value)
+        if price not in (None, ""):
+            return price
+    return None
 
 
 def product_url(name: str, shop_id: Any, item_id: Any, site_url: str = SITE_URL) -> str:
@@ -93,8 +107,14 @@ def listing_from_item(item: dict[str, Any], *, crawled_at: datetime | None = Non
         "url": product_url(basic.get("name") or "", shop_id, item_id),
         "title": basic.get("name"),
         "description": "",
-        "price": _price(basic.get("price")),
-        "original_price": _price(basic.get("price_before_discount")) or None,
+        "price": _first_price(
+            basic.get("price"),
+            basic.get("price_min"),
+            (basic.get("item_card_display_price") or {}).get("price"),
+        ),
+        "original_price": _first_price(
+            basic.get("price_before_discount"), basic.get("price_min_before_discount")
+        ),
         "currency": basic.get("currency") or "VND",
         "brand": basic.get("brand") or None,
         "shop_name": basic.get("shop_name"),
@@ -164,12 +184,18 @@ def merge_detail(listing: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     merged = dict(listing)
     merged["title"] = item.get("title") or listing.get("title")
     merged["description"] = item.get("description") or listing.get("description", "")
-    single = ((data.get("product_price") or {}).get("price") or {}).get("single_value")
-    if single:
-        merged["price"] = _price(single)
-    before = ((data.get("product_price") or {}).get("price_before_discount") or {}).get("single_value")
-    if before:
-        merged["original_price"] = _price(before)
+    product_price = data.get("product_price") or {}
+    price = product_price.get("price") or {}
+    single = _first_price(price.get("single_value"), price.get("range_min"), item.get("price"),
+                          item.get("price_min"))  # fmt: skip
+    if single is not None:
+        merged["price"] = single
+    before = product_price.get("price_before_discount") or {}
+    before = _first_price(
+        before.get("single_value"), before.get("range_min"), item.get("price_before_discount")
+    )
+    if before is not None:
+        merged["original_price"] = before
     merged["brand"] = item.get("brand") or listing.get("brand")
     categories = [c.get("display_name") for c in item.get("categories") or [] if isinstance(c, dict)]
     if any(categories):

@@ -139,3 +139,18 @@ def test_spider_arguments(tmp_path: Path) -> None:
         ShopeeSpider(query="x", storage_state=str(tmp_path / "bad.json"))
     with pytest.raises(StorageStateError, match="cannot read"):
         ShopeeSpider(query="x", storage_state=str(tmp_path / "missing.json"))
+
+
+def test_prices_as_strings_and_ranges_are_read(mirror: MirrorHandle, sqlite_url: str) -> None:
+    """§1.2/§10: get_pc's types are "string" placeholders in the schema, and a range listing may have
+    ``price`` null with ``price_min`` set: every listing keeps its price, none is refused."""
+    expected = shopee_ids(mirror, DETAIL_QUERY)
+    mirror.control(drift="price_strings")
+    stats = run(sqlite_url, mirror, DETAIL_QUERY)
+    assert stats.get("ecomwatch/items/invalid", 0) == 0, stats
+    assert db_counts(sqlite_url)["ids"] == expected
+    engine = make_engine(sqlite_url)
+    with make_session_factory(engine)() as session:
+        prices = session.scalars(select(Listing.price)).all()
+    engine.dispose()
+    assert len(prices) == len(expected) and all(isinstance(p, int) and 0 < p < 10_000_000 for p in prices)
