@@ -6,13 +6,16 @@ a growing pause, and nothing from a block page is stored; after ``max_blocks`` b
 stops (``ecomwatch/blocks/circuit_open``). An empty first page of a query is asked for once more: when
 the second answer has listings, the first was a silent block.
 
+The crawl opens the home page first, as a browser does: the session cookie ``_tb_token_`` it sets (or any
+later response sets) is sent back as ``x-csrf-token`` on every catalog XHR (marketplaces.md §2.4, §9).
+
 scrapy crawl lazada -a base_url=http://127.0.0.1:8765 -a query="nước hoa|thuốc lá" -a max_pages=3
 ecomwatch crawl lazada --base-url … --query "nước hoa" --category nuoc-hoa --max-pages 3
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode, urlsplit
@@ -59,9 +62,27 @@ class LazadaSpider(EcomwatchSpider):
         self.sort, self.details = search.sort, search.details
         self.max_blocks = int_arg(self.name, "max_blocks", max_blocks, minimum=0)
         self.seen: set[str] = set()
+        self.csrf_token: str | None = None  # the _tb_token_ cookie, echoed as x-csrf-token (§2.4)
 
     def headers(self) -> dict[str, str]:
-        return {"x-requested-with": "XMLHttpRequest", "Referer": self.base_url + "/"}
+        headers = {"x-requested-with": "XMLHttpRequest", "Referer": self.base_url + "/"}
+        if self.csrf_token:
+            headers["x-csrf-token"] = self.csrf_token
+        return headers
+
+    def remember_token(self, response: Response) -> None:
+        """Keep the ``_tb_token_`` cookie a response sets: the XHRs echo it as ``x-csrf-token``."""
+        token = page.csrf_token(response.headers.getlist(b"Set-Cookie"))
+        if token and token != self.csrf_token:
+            self.csrf_token = token
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("ecomwatch/session/csrf_token")
+
+    def again(self, response: Response, **meta: Any) -> scrapy.Request:
+        request = super().again(response, **meta)
+        if self.csrf_token:  # a block may have come with a fresh token
+            request.headers["x-csrf-token"] = self.csrf_token
+        return request
 
     def catalog_url(self, page_no: int, *, query: str | None = None, category: str | None = None) -> str:
         if category is not None:
@@ -75,10 +96,31 @@ class LazadaSpider(EcomwatchSpider):
         return f"{self.base_url}/catalog/?{urlencode(params)}"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # the home page first, as a browser would: it sets the session cookies (``_tb_token_``) that the
+        # catalog XHRs must carry; whatever it answers, the catalog requests follow
+        yield scrapy.Request(
+            self.base_url + "/",
+            callback=self.parse_home,
+            errback=self.home_failed,
+            meta={"handle_httpstatus_all": True},
+            dont_filter=True,
+        )
+
+    def first_requests(self) -> Iterator[scrapy.Request]:
         for query in self.query:
             yield self.catalog_request(1, query=query)
         for category in self.category:
             yield self.catalog_request(1, category=category)
+
+    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+        self.remember_token(response)
+        if response.status != 200:
+            self.logger.warning("lazada: home page answered HTTP %d; crawling on", response.status)
+        yield from self.first_requests()
+
+    def home_failed(self, failure: Any) -> Iterator[scrapy.Request]:
+        self.logger.warning("lazada: home page failed (%s); crawling on", failure.value)
+        yield from self.first_requests()
 
     def catalog_request(self, page_no: int, **where: str) -> scrapy.Request:
         # dont_filter: catalog URLs are unique by construction, and a redirect to a punish page that
@@ -98,6 +140,7 @@ class LazadaSpider(EcomwatchSpider):
     ) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
+        self.remember_token(response)
         read = await self.read_page(response, lambda: _read(response, page.parse_catalog))
         if not read.ok:
             if read.retry is not None:
@@ -145,6 +188,7 @@ class LazadaSpider(EcomwatchSpider):
     async def parse_product(self, response: Response, listing: dict[str, Any]) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         assert stats is not None
+        self.remember_token(response)
         if response.status == 404:
             stats.inc_value("ecomwatch/detail/not_found")
             yield listing

@@ -66,6 +66,20 @@ def _decode_after(pattern: re.Pattern[str], text: str) -> Any:
     return value
 
 
+_TB_TOKEN = re.compile(r"(?:^|;)\s*_tb_token_=(?P<value>[^;\s]+)")
+
+
+def csrf_token(set_cookies: list[bytes] | list[str]) -> str | None:
+    """The ``_tb_token_`` value among a response's ``Set-Cookie`` headers (§2.4: the XHRs send it back
+    as ``x-csrf-token``); None when it sets none."""
+    for header in set_cookies:
+        text = header.decode("latin-1") if isinstance(header, bytes) else header
+        match = _TB_TOKEN.search(text.split(";", 1)[0])
+        if match and match["value"].strip('"'):
+            return match["value"].strip('"')
+    return None
+
+
 # --- catalog -----------------------------------------------------------------------------------------
 
 
@@ -153,6 +167,11 @@ def vnd(value: Any) -> Any:
     return value
 
 
+def shown_price(value: Any) -> int | None:
+    """``priceShow`` ("₫199.000"), read only when ``price`` is missing or null."""
+    return parse_price_text(value) if isinstance(value, str) else None
+
+
 def sold_count(value: Any) -> int | None:
     """``itemSoldCntShow``: "1.2k đã bán", "46.5K sold", "865 sold", or an int in older captures."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -177,13 +196,14 @@ def listing_from_item(item: dict[str, Any], *, site_url: str, crawled_at: dateti
         absolute(t.get("image"), site_url) for t in item.get("thumbs") or [] if isinstance(t, dict)
     ]
     location = item.get("location") or None
+    price = item.get("price")
     listing: dict[str, Any] = {
         "source": SOURCE,
         "external_id": item.get("itemId") or item.get("nid"),
         "url": product_url(item, site_url) or "",
         "title": item.get("name"),
         "description": description or "",
-        "price": vnd(item.get("price")),
+        "price": vnd(price) if price not in (None, "") else shown_price(item.get("priceShow")),
         "original_price": vnd(item.get("originalPrice")),
         "brand": item.get("brandName") or None,
         "shop_name": item.get("sellerName"),
