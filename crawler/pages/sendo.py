@@ -26,12 +26,20 @@ def parse_search(body: bytes | str) -> SearchPage:
         raise PageError("sendo search page: the response is not a JSON object")
     items = data.get("data")
     if items is None:
-        items = (data.get("async_data") or {}).get("products")
+        items = (_obj(data.get("async_data"))).get("products")
     if items is None and isinstance(data.get("result"), dict):
         items = data["result"].get("data")
+    if items is None and _ends_with_null(data):
+        items = []  # past the last page: "data": null (§4.1: increment page until data is empty)
     if not isinstance(items, list):
         raise PageError("sendo search page: no 'data' list (nor async_data.products) in the response")
     return SearchPage(items=[item for item in items if isinstance(item, dict)])
+
+
+def _ends_with_null(data: dict[str, Any]) -> bool:
+    """An empty answer written as null: ``{"data": null}`` or legacy ``{"result": {"data": null}}``."""
+    result = data.get("result")
+    return ("data" in data and data["data"] is None) or (isinstance(result, dict) and "data" in result)
 
 
 def vnd(value: Any) -> Any:
@@ -74,8 +82,11 @@ def listing_from_search_item(item: dict[str, Any], *, site_url: str, crawled_at:
         "url": f"{site_url.rstrip('/')}/{path}",
         "title": item.get("name"),
         "description": "",
-        "price": vnd(item.get("sale_price_min")),
-        "original_price": vnd(item.get("default_price_min")),
+        # the sale price; an item on no sale may carry only its default price (or a null sale price)
+        "price": vnd(
+            _first(item.get("sale_price_min"), item.get("sale_price_max"), item.get("default_price_min"))
+        ),
+        "original_price": vnd(_first(item.get("default_price_min"), item.get("default_price_max"))),
         "shop_name": shop.get("name"),
         "shop_location": location,
         "sold_count": sold_count(item.get("sold"), item.get("order_count_text")),
@@ -177,6 +188,11 @@ def merge_detail(listing: dict[str, Any], detail: dict[str, Any]) -> dict[str, A
         merged["images"] = [i for i in images if i]
     merged["raw"] = {"search": listing.get("raw"), "detail": detail}
     return merged
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is set (not None, "" nor 0)."""
+    return next((v for v in values if v not in (None, "", 0)), None)
 
 
 def _obj(value: Any) -> dict[str, Any]:
