@@ -10,7 +10,8 @@ URLs are routed by domain (:mod:`crawler.pages.router`, plus TikTok, Shopee and 
 - tiki.vn, sendo.vn and lazada.vn product pages → their marketplace's page object (robots.txt is not
   consulted for their JSON APIs, as in their own spiders);
 - TikTok Shop product pages (``/view/product/ID``, ``/shop/pdp/…/ID``) → :mod:`crawler.pages.tiktok` over
-  plain HTTP; seller pages (``/shop/store/NAME/ID``) → their product pages;
+  plain HTTP; seller pages (``/shop/store/NAME/ID``) → their product pages; share links (``/t/CODE``) →
+  the product page their redirect names, fetched from the configured TikTok base;
 - Shopee product pages (``/{slug}-i.SHOP.ITEM``, ``/product/SHOP/ITEM``), Facebook group posts
   (``/groups/G/posts/P/``) and Marketplace item pages (``/marketplace/item/ID/``) → Chromium, exactly as
   the ``shopee`` / ``facebook`` spiders read them, when the browser is on (``ECOMWATCH_URLS_BROWSER``,
@@ -69,6 +70,7 @@ EXTRA_SITES = {
 }
 _TIKTOK_PRODUCT = re.compile(r"^/(?:view/product|shop/pdp/[^/]+|@[^/]+/product)/(?P<id>\d+)/?$")
 _TIKTOK_SELLER = re.compile(r"^/shop/store/[^/]+/\d+/?$")
+_TIKTOK_SHORT = re.compile(r"^/t/(?P<code>[A-Za-z0-9_-]+)/?$")  # a share link that redirects (§5)
 _SHOPEE_SLUG = re.compile(r"^/(?P<slug>[^/]*)-i\.(?P<shop>\d+)\.(?P<item>\d+)/?$")
 _SHOPEE_PRODUCT = re.compile(r"^/product/(?P<shop>\d+)/(?P<item>\d+)/?$")
 _FACEBOOK_POST = re.compile(r"^/groups/(?P<group>[^/]+)/(?:posts|permalink)/(?P<post>[^/]+)/?$")
@@ -118,6 +120,8 @@ def extra_route(url: str, source: str, sites: dict[str, str]) -> router.Route:
             return router.Route(source, "tiktok_product", url, fetch_url=fetch, external_id=match["id"])
         if _TIKTOK_SELLER.match(path):
             return router.Route(source, "tiktok_seller", url, fetch_url=base + path.rstrip("/"))
+        if match := _TIKTOK_SHORT.match(path):
+            return router.Route(source, "tiktok_short", url, fetch_url=f"{base}/t/{match['code']}/")
     elif source == "shopee":
         match = _SHOPEE_SLUG.match(path) or _SHOPEE_PRODUCT.match(path)
         if match:
@@ -300,16 +304,21 @@ class UrlsSpider(WebshopPages):
                 route.fetch_url, GRAPHQL, self.parse_facebook_item, route=route
             )
         else:
-            callback = {"tiktok_product": self.parse_tiktok, "tiktok_seller": self.parse_tiktok_seller}.get(
-                route.kind, self.parse_routed
-            )
+            callback = {
+                "tiktok_product": self.parse_tiktok,
+                "tiktok_seller": self.parse_tiktok_seller,
+                "tiktok_short": self.parse_tiktok_short,
+            }.get(route.kind, self.parse_routed)
+            meta = {"seed": seed, "dont_obey_robotstxt": True, "handle_httpstatus_list": [404]}
+            if route.kind == "tiktok_short":  # its redirect is routed here: it names the real host
+                meta |= {"dont_redirect": True, "handle_httpstatus_list": [*REDIRECTS, 404]}
             return scrapy.Request(
                 route.fetch_url,
                 headers=self.marketplace_headers(route),
                 callback=callback,
                 errback=self.request_failed,
                 cb_kwargs={"route": route},
-                meta={"seed": seed, "dont_obey_robotstxt": True, "handle_httpstatus_list": [404]},
+                meta=meta,
             )
         meta = {**request.meta, "seed": seed, "dont_obey_robotstxt": True}
         return request.replace(errback=self.browser_failed, meta=meta)
@@ -456,6 +465,43 @@ class UrlsSpider(WebshopPages):
         )
         for output in self.found(listing, response):
             yield output
+
+    async def parse_tiktok_short(self, response: Response, route: router.Route) -> AsyncIterator[Any]:
+        """A ``tiktok.com/t/…`` share link: its redirect names the product page, fetched from the
+        configured base (a mirror in tests) like any product URL; a page served in place is read as one."""
+        if response.status not in REDIRECTS:
+            async for output in self.parse_tiktok(response, route):
+                yield output
+            return
+        location = response.headers.get(b"Location", b"").decode("latin-1")
+        target = urljoin(response.url, location) if location else ""
+        on_tiktok = (
+            router.marketplace_of(target) == "tiktok"
+            or urlsplit(target).netloc == urlsplit(response.url).netloc
+        )
+        real = extra_route(EXTRA_SITES["tiktok"] + urlsplit(target).path, "tiktok", self.extra_sites)
+        if not on_tiktok or real.kind != "tiktok_product":
+            self.stats.inc_value("ecomwatch/urls/short_link_unresolved")
+            self.logger.warning("urls: tiktok share link %s redirects to %s", route.url, target[:200])
+            self.lost(response, f"tiktok: the share link leads to {target[:200] or 'nowhere'}, not a product",
+                      "not_product")  # fmt: skip
+            return
+        self.stats.inc_value("ecomwatch/urls/short_link_resolved")
+        product = router.Route("tiktok", "tiktok_product", route.url, fetch_url=real.fetch_url,
+                               external_id=real.external_id)  # fmt: skip
+        yield scrapy.Request(
+            product.fetch_url or "",
+            headers=self.marketplace_headers(product),
+            callback=self.parse_tiktok,
+            errback=self.request_failed,
+            cb_kwargs={"route": product},
+            meta={
+                "seed": response.meta.get("seed"),
+                "dont_obey_robotstxt": True,
+                "handle_httpstatus_list": [404],
+            },
+            dont_filter=True,
+        )
 
     async def parse_tiktok_seller(self, response: Response, route: router.Route) -> AsyncIterator[Any]:
         if response.status == 404:
