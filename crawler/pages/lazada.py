@@ -120,19 +120,26 @@ def parse_catalog(body: bytes | str, *, url: str = "", expect_json: bool = True)
     if not isinstance(data, dict):
         raise PageError("lazada catalog: the response is not a JSON object")
     items = _list_items(data)
+    info = data.get("mainInfo") if isinstance(data.get("mainInfo"), dict) else None
     if items is None:
         if captcha_in(json.dumps(data.get("ret") or "") + json.dumps(data.get("data") or "")):
             raise Blocked(
                 "captcha", f"lazada catalog: {str(data.get('ret'))[:80]} instead of results ({url})"
             )
-        raise PageError("lazada catalog: no mods.listItems in the response")
-    info = data.get("mainInfo") if isinstance(data.get("mainInfo"), dict) else None
+        if info is None or not _nothing_more(info):
+            raise PageError("lazada catalog: no mods.listItems in the response")
+        items = []  # past the end (or no results): mainInfo says so and listItems is left out
     page = CatalogPage(items=[i for i in items if isinstance(i, dict)])
     if info is not None:
         page.page = _int(info.get("page"))
         page.total = _int(info.get("totalResults"))
         page.no_more_pages = str(info.get("noMorePages")).lower() == "true"
     return page
+
+
+def _nothing_more(info: dict[str, Any]) -> bool:
+    """``mainInfo`` of a page with no listings: ``noMorePages`` true, or ``totalResults`` 0."""
+    return str(info.get("noMorePages")).lower() == "true" or _int(info.get("totalResults")) == 0
 
 
 def _list_items(data: Any) -> list[Any] | None:

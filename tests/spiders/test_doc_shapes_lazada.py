@@ -75,3 +75,20 @@ def test_price_missing_falls_back_to_the_displayed_price(sqlite_url: str) -> Non
         prices = dict(session.execute(select(Listing.external_id, Listing.price)).all())
     engine.dispose()
     assert prices == {"11": 199000, "12": 199000, "13": 199000}, json.dumps(prices)
+
+
+def test_page_past_the_end_without_list_items_ends_the_search(sqlite_url: str) -> None:
+    """§2.1: stop on ``mainInfo.noMorePages`` or empty ``listItems``; a page past the end whose ``mods``
+    leave ``listItems`` out (noMorePages true) is that end, not a malformed page retried and lost."""
+
+    def catalog_page(asked: Asked) -> Answer:
+        if asked.params.get("page") == "1":
+            return answer_json(catalog([list_item(21), list_item(22)], no_more=False))
+        return answer_json({"mainInfo": {"totalResults": "2", "pageSize": "40", "page": asked.params.get("page"),
+                                         "noMorePages": True}, "mods": {"filter": {"filteredQuatity": 2}}})  # fmt: skip
+
+    with serve({"/catalog/": catalog_page}) as server:
+        [stats] = crawl(sqlite_url, "lazada", "--base-url", server.url, "--query", "áo polo", "--no-details")
+    assert db_counts(sqlite_url)["ids"] == {"21", "22"}
+    assert stats["ecomwatch/pages/search"] == 2, stats
+    assert stats.get("ecomwatch/pages/malformed", 0) == 0 and stats.get("ecomwatch/pages/lost", 0) == 0
