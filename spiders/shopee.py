@@ -128,6 +128,10 @@ class ShopeeSpider(BrowserSpider):
             return
         result = read.value
         stats.inc_value("ecomwatch/pages/search")
+        if result.unreadable:
+            stats.inc_value("ecomwatch/items/unreadable", result.unreadable)
+            self.logger.warning("shopee: %d search item(s) without item_basic left out on %s",
+                                result.unreadable, response.url)  # fmt: skip
         if not result.items:
             if page_no == 0:
                 stats.inc_value("ecomwatch/search/no_results")

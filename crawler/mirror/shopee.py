@@ -397,7 +397,8 @@ def apply_drift(reply: Reply, drift: str) -> None:
 
 
 def inject_bad_items(reply: Reply) -> None:
-    """On the first search page: one item with a blank name, one with the price as text."""
+    """On the first search page: one item with a blank name, one with the price as text, and an ad
+    element whose ``item_basic`` is null."""
     if reply.kind != "search" or reply.meta.get("offset") or not (reply.payload or {}).get("items"):
         return
     items = reply.payload["items"]
@@ -408,6 +409,8 @@ def inject_bad_items(reply: Reply) -> None:
     contact["item_basic"]["price"] = "Liên hệ"
     items.insert(min(2, len(items)), blank)
     items.insert(min(5, len(items)), contact)
+    empty = {**json.loads(json.dumps(items[0])), "item_basic": None, "itemid": None, "adsid": 1}
+    items.insert(min(3, len(items)), empty)
 
 
 SITE = Site(

@@ -30,6 +30,7 @@ class SearchPage:
     items: list[dict[str, Any]] = field(default_factory=list)
     nomore: bool = False
     total: int | None = None
+    unreadable: int = 0  # elements of items[] without an item_basic object (left out, counted)
 
 
 def block_for(status: int, url: str) -> Blocked | None:
@@ -61,12 +62,14 @@ def parse_search(body: bytes | str) -> SearchPage:
         raise PageError("shopee search_items: no 'items' key in the response")
     if data.get("error"):
         raise PageError(f"shopee search_items: error {data['error']} ({data.get('error_msg')})")
-    items = [
-        i for i in data.get("items") or [] if isinstance(i, dict) and isinstance(i.get("item_basic"), dict)
-    ]
+    elements = data.get("items") or []
+    items = [i for i in elements if isinstance(i, dict) and isinstance(i.get("item_basic"), dict)]
     total = data.get("total_count")
     return SearchPage(
-        items=items, nomore=bool(data.get("nomore")), total=total if isinstance(total, int) else None
+        items=items,
+        nomore=bool(data.get("nomore")),
+        total=total if isinstance(total, int) else None,
+        unreadable=len(elements) - len(items),
     )
 
 

@@ -154,3 +154,15 @@ def test_prices_as_strings_and_ranges_are_read(mirror: MirrorHandle, sqlite_url:
         prices = session.scalars(select(Listing.price)).all()
     engine.dispose()
     assert len(prices) == len(expected) and all(isinstance(p, int) and 0 < p < 10_000_000 for p in prices)
+
+
+def test_bad_items_are_counted_and_good_ones_kept(mirror: MirrorHandle, sqlite_url: str) -> None:
+    """A blank name and a price "Liên hệ" are refused by the validator; an element of ``items`` whose
+    ``item_basic`` is null (§1.2: ads and cards carry other keys) is counted, never silently dropped."""
+    expected = shopee_ids(mirror, PAGED_QUERY)
+    mirror.control(bad_items=True)
+    stats = run(sqlite_url, mirror, PAGED_QUERY, "--no-details", "--max-pages", "2")
+    assert stats["ecomwatch/items/unreadable"] == 1, stats
+    assert stats["ecomwatch/items/invalid"] == 2
+    assert db_counts(sqlite_url)["ids"] == expected
+
