@@ -11,7 +11,8 @@
   GET  /marketplace/item/{id}/                a listing's own page, its data in ``__bbox`` blobs; a removed
                                               listing (see :mod:`crawler.mirror.facebook_item`)
 Every page and GraphQL call needs the logged-in cookies ``c_user`` and ``xs`` (an operator's storage state);
-without them, or with the ``login_wall`` fault, the login wall is served (HTTP 200).
+without them, or with the ``login_wall`` fault, the login wall is served (HTTP 200); the ``login_redirect``
+fault sends the visitor to ``/login/?next=…`` instead (Facebook's login page).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import re
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from crawler.mirror import facebook_item as item
 from crawler.mirror import facebook_pages as pages
@@ -146,6 +148,14 @@ LOGIN_WALL_HTML = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
 <p>Bạn phải đăng nhập để tiếp tục.</p><input name="email"><input name="pass" type="password"></form></div></body></html>
 """
 
+#: where a logged-out visitor is sent by the ``login_redirect`` fault: Facebook's own login page, with
+#: none of the wall's wording (§6: "login-wall redirects for unauthenticated clients")
+LOGIN_PAGE_HTML = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Đăng nhập Facebook</title></head>
+<body><form action="/login/device-based/regular/login/?login_attempt=1" method="post">
+<input type="text" name="email" placeholder="Email hoặc số điện thoại"><input type="password" name="pass">
+<button name="login" type="submit">Đăng nhập</button></form></body></html>
+"""
+
 
 def free_text_price(product: Product) -> str:
     """The ways sellers write prices in posts: "1tr2", "350k", "1.200.000đ", or "giá ib" (ask in inbox)."""
@@ -209,6 +219,8 @@ def route(source: ProductSource, settings: Settings, path: str, params: dict[str
         return Reply(
             200, "page", pages.page_model(source, slug), content_type=_HTML, render=pages.render_page
         )
+    if path == "/login/":
+        return Reply(200, "login_page", text=LOGIN_PAGE_HTML, content_type=_HTML)
     if path.startswith("/static/"):
         return Reply(200, "static", text="", content_type="application/octet-stream")
     return html_error(404, "not_found")
@@ -254,6 +266,9 @@ def guard(raw_path: str, headers: Any) -> Reply | None:
 
 
 def block(name: str, path: str, params: dict[str, str]) -> Reply:
+    if name == "login_redirect":
+        location = "/login/?next=" + quote(path, safe="")
+        return Reply(302, "login_redirect", text="", content_type=_HTML, headers={"Location": location})
     return Reply(200, "login_wall", text=LOGIN_WALL_HTML, content_type=_HTML)
 
 
@@ -271,8 +286,10 @@ SITE = Site(
     drifts=(),
     index_html=LOGIN_WALL_HTML,
     robots_txt="User-agent: *\nDisallow: /\n",
-    blocks=("login_wall",),
-    blocks_for=lambda path, params: frozenset() if path == "/api/graphql/" else frozenset({"login_wall"}),
+    blocks=("login_wall", "login_redirect"),
+    blocks_for=lambda path, params: (
+        frozenset() if path == "/api/graphql/" else frozenset({"login_wall", "login_redirect"})
+    ),
     block=block,
     guard=guard,
     post_paths=("/api/graphql/",),

@@ -20,7 +20,7 @@ from typing import Any
 #: every drift some site knows (each site accepts its own subset)
 DRIFTS = ("rename_name", "price_as_text", "drop_paging", "async_data", "price_strings")
 #: block pages a site may serve instead of the real answer
-BLOCKS = ("captcha", "silent_empty", "anti_bot", "forbidden", "traffic_error", "login_wall")
+BLOCKS = ("captcha", "silent_empty", "anti_bot", "forbidden", "traffic_error", "login_wall", "login_redirect")
 _COUNTED = ("fail_429", "fail_500", "truncate", "slow_count", *BLOCKS)
 
 
@@ -45,6 +45,7 @@ class Faults:
     forbidden: int = 0  # shopee: HTTP 403 on the API
     traffic_error: int = 0  # shopee: redirect to /verify/traffic/error
     login_wall: int = 0  # facebook: the login wall instead of the page
+    login_redirect: int = 0  # facebook: a redirect to /login/?next=… instead of the page
 
 
 @dataclass(frozen=True)

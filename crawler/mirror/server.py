@@ -60,6 +60,7 @@ class MirrorOptions:
     forbidden: int = 0
     traffic_error: int = 0
     login_wall: int = 0  # facebook
+    login_redirect: int = 0
 
     def faults(self) -> Faults:
         names = {f.name for f in fields(Faults)}

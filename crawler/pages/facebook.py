@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from crawler.normalize import parse_price_text
 from crawler.pages import Blocked, PageError, html_to_text, load_json
@@ -28,6 +28,9 @@ SOURCE = "facebook"
 SITE_URL = "https://www.facebook.com"
 _JSON_SCRIPT = re.compile(r'<script type="application/json"[^>]*>(?P<json>.*?)</script>', re.DOTALL)
 _LOGIN_WALL = ('id="login_form"', "Bạn phải đăng nhập để tiếp tục", "You must log in to continue")
+_LOGIN_PATHS = ("/login", "/checkpoint")  # /login/, /login.php, /login/device-based/…, /checkpoint/…
+#: the password field of a login form (a logged-in page has none; sellers' text sits escaped in JSON)
+_PASSWORD_FIELD = re.compile(r"<input\b[^>]*\bname=[\"']pass[\"']", re.IGNORECASE)
 _ARTICLE = re.compile(r'<div role="article" data-post-id="(?P<id>[^"]+)">(?P<body>.*?)</div>\s*(?=<div role="article"|</div>\s*</body>|$)', re.DOTALL)  # fmt: skip
 _AUTHOR = re.compile(r"<h3>\s*<a[^>]*>(?P<name>.*?)</a>", re.DOTALL)
 _MESSAGE = re.compile(r'<div data-ad-preview="message">(?P<text>.*?)</div>', re.DOTALL)
@@ -42,9 +45,16 @@ def login_wall(html: str) -> bool:
     return any(marker in html for marker in _LOGIN_WALL)
 
 
+def login_url(url: str) -> bool:
+    """Facebook's login or checkpoint page: where a logged-out (or distrusted) visitor is redirected."""
+    path = urlsplit(url).path.lower()
+    return path.startswith(_LOGIN_PATHS)
+
+
 def check_login(body: bytes | str, url: str) -> None:
+    """Raise Blocked on the login wall: its wording, a password form, or a redirect to the login page."""
     html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    if login_wall(html):
+    if login_wall(html) or login_url(url) or _PASSWORD_FIELD.search(html):
         raise Blocked("login_wall", f"facebook: login wall on {url} (give a logged-in storage_state)")
 
 

@@ -51,6 +51,20 @@ def test_marketplace_scroll_and_group_posts(mirror: MirrorHandle, sqlite_url: st
     assert counts["runs"] == [("degraded", 74)]
 
 
+def test_login_redirect_is_a_block_not_a_malformed_page(
+    mirror: MirrorHandle, sqlite_url: str, state: str
+) -> None:
+    """§6: logged-out clients are also redirected to the login page, which has none of the wall's
+    wording: a block (counted, paused on, retried), never a page given up as malformed."""
+    mirror.control(login_redirect=1)
+    [stats] = crawl(sqlite_url, "facebook", "--base-url", mirror.url, "--query", "sữa", "--max-pages", "1",
+                    "--arg", f"storage_state={state}")  # fmt: skip
+    assert stats["ecomwatch/blocks/login_wall"] == 1, stats
+    assert stats.get("ecomwatch/pages/malformed", 0) == 0 and stats["ecomwatch/pages/search"] == 1
+    assert mirror.stats()["requests"]["login_page"] == 1  # the browser followed the redirect
+    assert db_counts(sqlite_url)["listings"] == PAGE_SIZE
+
+
 def test_without_a_logged_in_state_nothing_is_stored(mirror: MirrorHandle, sqlite_url: str) -> None:
     [stats] = crawl(
         sqlite_url, "facebook", "--base-url", mirror.url, "--query", "sữa", "--arg", "max_blocks=2"
