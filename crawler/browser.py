@@ -92,6 +92,7 @@ class Captured:
     url: str
     status: int
     body: bytes
+    retry_after: str | None = None  # the response's Retry-After header, as sent
 
 
 class ResponseCapture:
@@ -110,7 +111,8 @@ class ResponseCapture:
         except Exception as error:  # the page closed or the body was evicted: record it as empty
             logger.debug("could not read %s: %s", response.url, error)
             body = b""
-        self.responses.append(Captured(response.url, response.status, body))
+        headers = response.headers if isinstance(response.headers, dict) else {}
+        self.responses.append(Captured(response.url, response.status, body, headers.get("retry-after")))
         self._arrived.set()
 
     async def first(self, timeout: float) -> Captured | None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import reactor, task
+
+from crawler.retry_after import retry_after_seconds
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -21,25 +21,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BACKOFF_CODES = {429, 503}
-
-
-def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` (RFC 9110: delay-seconds or an HTTP-date) → seconds to wait from ``now``;
-    None when absent or unreadable (then our own schedule applies)."""
-    if not value:
-        return None
-    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # an HTTP-date is always GMT
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -15,6 +15,7 @@ from scrapy.utils.defer import deferred_to_future
 
 from crawler import browser
 from crawler.pages import Blocked, PageError
+from crawler.retry_after import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +229,12 @@ class EcomwatchSpider(scrapy.Spider):
             self.settings.getfloat("ECOMWATCH_BACKOFF_MAX", 60.0),
             base * 2**attempt * (1 + random.random() / 2),
         )
-        stats.inc_value("ecomwatch/backoff/seconds", round(delay, 3))
+        await self.wait(delay)
+
+    async def wait(self, delay: float) -> None:
+        """Pause this callback for ``delay`` seconds (counted in ``ecomwatch/backoff/seconds``)."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("ecomwatch/backoff/seconds", round(delay, 3))
         # imported here: importing the reactor when the spider module loads would install the default one
         from twisted.internet import reactor, task
 
@@ -257,9 +263,10 @@ _PAGE_META = frozenset({"playwright_page", "capture", "playwright_page_event_han
 class Transient(Exception):
     """A 429/5xx seen in the browser (Scrapy's retry middleware is off for browser pages: they must be closed)."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, retry_after: bytes | str | None = None) -> None:
         super().__init__(f"HTTP {status}")
         self.status = status
+        self.retry_after = retry_after_seconds(retry_after)  # seconds the site asked us to wait, or None
 
 
 class BrowserSpider(browser.BrowserSpiderMixin, EcomwatchSpider):
@@ -279,7 +286,10 @@ class BrowserSpider(browser.BrowserSpiderMixin, EcomwatchSpider):
             dont_filter=True,  # one request per page by construction; a retry repeats the URL
         )
 
-    async def transient(self, response: Response, status: int) -> scrapy.Request | None:
+    async def transient(
+        self, response: Response, status: int, retry_after: float | None = None
+    ) -> scrapy.Request | None:
+        """Wait (the site's Retry-After when it sent one, else our backoff) and ask for the page again."""
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value(f"ecomwatch/http/{status}")
@@ -291,7 +301,10 @@ class BrowserSpider(browser.BrowserSpiderMixin, EcomwatchSpider):
                 "%s: giving up on %s after HTTP %d", self.name, self.original_url(response), status
             )
             return None
-        await self.back_off(attempts)
+        if retry_after is not None:
+            await self.wait(min(self.settings.getfloat("ECOMWATCH_BACKOFF_MAX", 60.0), retry_after))
+        else:
+            await self.back_off(attempts)
         return self.again(response, transient_retries=attempts + 1)
 
     def original_url(self, response: Response) -> str:  # type: ignore[override]

@@ -104,7 +104,7 @@ class FacebookSpider(BrowserSpider):
         assert stats is not None
         try:
             if response.status in TRANSIENT_STATUSES:
-                raise Transient(response.status)
+                raise Transient(response.status, response.headers.get(b"Retry-After"))
             if response.status != 200:
                 raise PageError(f"facebook: HTTP {response.status} on {response.url}")
             page.check_login(response.body, response.url)
@@ -117,7 +117,7 @@ class FacebookSpider(BrowserSpider):
             return retry
         except Transient as transient:
             await browser.close_page(response.meta)
-            return await self.transient(response, transient.status)
+            return await self.transient(response, transient.status, transient.retry_after)
         except PageError as error:
             await browser.close_page(response.meta)
             return self.page_failed(response, error)

@@ -76,7 +76,7 @@ class ShopeeSpider(BrowserSpider):
             if block is not None:
                 raise block
             if response.status in TRANSIENT_STATUSES:
-                raise Transient(response.status)
+                raise Transient(response.status, response.headers.get(b"Retry-After"))
             if response.status != 200:
                 raise PageError(f"shopee: HTTP {response.status} on {response.url}")
             timeout = self.settings.getfloat("ECOMWATCH_BROWSER_CAPTURE_TIMEOUT", 15.0)
@@ -90,7 +90,7 @@ class ShopeeSpider(BrowserSpider):
         if captured.status == 403:
             raise Blocked("forbidden", f"shopee: HTTP 403 on {captured.url}")
         if captured.status in TRANSIENT_STATUSES:
-            raise Transient(captured.status)
+            raise Transient(captured.status, captured.retry_after)
         if captured.status != 200:
             raise PageError(f"shopee: HTTP {captured.status} on {captured.url}")
         return captured
@@ -107,7 +107,7 @@ class ShopeeSpider(BrowserSpider):
                 stats.inc_value("ecomwatch/pages/lost")
             return None, retry
         except Transient as transient:
-            return None, await self.transient(response, transient.status)
+            return None, await self.transient(response, transient.status, transient.retry_after)
         except PageError as error:
             return None, self.page_failed(response, error)
 

@@ -166,3 +166,13 @@ def test_bad_items_are_counted_and_good_ones_kept(mirror: MirrorHandle, sqlite_u
     assert stats["ecomwatch/items/invalid"] == 2
     assert db_counts(sqlite_url)["ids"] == expected
 
+
+def test_retry_after_of_the_api_call_is_waited_for(mirror: MirrorHandle, sqlite_url: str) -> None:
+    """A 429 the page's own API call got (§1.4's rate limits) is waited on for its Retry-After, as the
+    plain-HTTP spiders do, not for our much shorter backoff."""
+    expected = shopee_ids(mirror, DETAIL_QUERY)
+    mirror.control(fail_429=1, retry_after=2)
+    stats = run(sqlite_url, mirror, DETAIL_QUERY, "--no-details")
+    assert stats["ecomwatch/http/429"] == 1
+    assert stats["ecomwatch/backoff/seconds"] >= 2, stats
+    assert db_counts(sqlite_url)["ids"] == expected
