@@ -62,6 +62,7 @@ class LazadaSpider(EcomwatchSpider):
         self.sort, self.details = search.sort, search.details
         self.max_blocks = int_arg(self.name, "max_blocks", max_blocks, minimum=0)
         self.seen: set[str] = set()
+        self.last_page_ids: dict[str, frozenset[str]] = {}  # per search: the ids of the page read last
         self.csrf_token: str | None = None  # the _tb_token_ cookie, echoed as x-csrf-token (§2.4)
 
     def headers(self) -> dict[str, str]:
@@ -161,6 +162,16 @@ class LazadaSpider(EcomwatchSpider):
             return
         if rechecking:
             self.count_block("silent_empty", response, "page 1 was empty, then had listings")
+        search = repr(sorted(where.items()))
+        ids = frozenset(str(item.get("itemId") or item.get("nid")) for item in result.items)
+        if page_no > 1 and self.last_page_ids.get(search) == ids:
+            # past its ~100-page cap the site may serve the last page again: the end of the search
+            stats.inc_value("ecomwatch/search/repeated_page")
+            self.logger.info(
+                "lazada: page %d of %s repeats page %d; the search ends", page_no, where, page_no - 1
+            )
+            return
+        self.last_page_ids[search] = ids
         if result.no_more_pages is not True and page_no < self.max_pages:
             yield self.catalog_request(page_no + 1, **where)
         crawled_at = datetime.now(UTC)

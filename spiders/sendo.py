@@ -65,6 +65,7 @@ class SendoSpider(EcomwatchSpider):
             raise ValueError(f"sendo: api_base_url must be an http(s) URL, got {self.api_base_url!r}")
         self.track_id = str(uuid.uuid4())
         self.seen: set[str] = set()
+        self.last_page_ids: dict[str, frozenset[str]] = {}  # per query: the ids of the page read last
 
     def headers(self) -> dict[str, str]:
         return {"Referer": SITE_URL + "/", "Origin": SITE_URL}
@@ -109,6 +110,15 @@ class SendoSpider(EcomwatchSpider):
         stats.inc_value("ecomwatch/pages/search")
         if not result.items:
             return  # Sendo's end of results: an empty data list
+        ids = frozenset(str(item.get("id")) for item in result.items)
+        if self.last_page_ids.get(query) == ids:
+            # the site serves its last page again for any page past it (its page cap): the end
+            stats.inc_value("ecomwatch/search/repeated_page")
+            self.logger.info(
+                "sendo: page %d of %r repeats page %d; the search ends", page_no, query, page_no - 1
+            )
+            return
+        self.last_page_ids[query] = ids
         if page_no < self.max_pages:
             yield self.search_request(query, page_no + 1)
         crawled_at = datetime.now(UTC)

@@ -92,3 +92,21 @@ def test_page_past_the_end_without_list_items_ends_the_search(sqlite_url: str) -
     assert db_counts(sqlite_url)["ids"] == {"21", "22"}
     assert stats["ecomwatch/pages/search"] == 2, stats
     assert stats.get("ecomwatch/pages/malformed", 0) == 0 and stats.get("ecomwatch/pages/lost", 0) == 0
+
+
+def test_a_page_cap_that_repeats_the_last_page_ends_the_search(sqlite_url: str) -> None:
+    """§2.1: Lazada caps a query at about 100 pages; a site that answers every page past its cap with
+    the last page again (noMorePages never true) must end the search there, not at max_pages."""
+
+    def catalog_page(asked: Asked) -> Answer:
+        page_no = min(int(asked.params.get("page", "1")), 2)  # pages past 2 repeat page 2
+        return answer_json(
+            catalog([list_item(page_no * 100 + 1), list_item(page_no * 100 + 2)], no_more=False)
+        )
+
+    with serve({"/catalog/": catalog_page}) as server:
+        [stats] = crawl(sqlite_url, "lazada", "--base-url", server.url, "--query", "áo polo", "--no-details",
+                        "--max-pages", "20")  # fmt: skip
+        asked = [p for p in server.requests if p.startswith("/catalog/")]
+    assert len(asked) == 3 and stats["ecomwatch/search/repeated_page"] == 1, (asked, stats)
+    assert db_counts(sqlite_url)["ids"] == {"101", "102", "201", "202"}

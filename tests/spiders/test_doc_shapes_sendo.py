@@ -45,3 +45,20 @@ def test_null_sale_price_and_null_data_at_the_end(sqlite_url: str) -> None:
         prices = dict(session.execute(select(Listing.external_id, Listing.price)).all())
     engine.dispose()
     assert prices == {"63797186": 168000, "63797187": 220000}
+
+
+def test_a_page_cap_that_repeats_the_last_page_ends_the_search(sqlite_url: str) -> None:
+    """§4.1: runs stop at a page cap; a site that answers every page past its cap with its last page
+    again must end the search there, not be read again up to max_pages."""
+
+    def products(asked: Asked) -> Answer:
+        page_no = min(int(asked.params.get("page", "1")), 3)  # pages past 3 repeat page 3
+        items = [sendo_item(page_no * 100 + 1), sendo_item(page_no * 100 + 2)]
+        return answer_json({"data": items, "status": {"code": 200}})
+
+    with serve({"/web/products": products}) as server:
+        [stats] = crawl(sqlite_url, "sendo", "--base-url", server.url, "--query", "kem chống nắng",
+                        "--no-details", "--max-pages", "20")  # fmt: skip
+        asked = [p for p in server.requests if p.startswith("/web/products")]
+    assert len(asked) == 4 and stats["ecomwatch/search/repeated_page"] == 1, (asked, stats)
+    assert stats["item_scraped_count"] == 6
