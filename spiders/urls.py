@@ -68,7 +68,7 @@ EXTRA_SITES = {
     "shopee": shopee_page.SITE_URL,
     "facebook": facebook_page.SITE_URL,
 }
-_TIKTOK_PRODUCT = re.compile(r"^/(?:view/product|shop/pdp/[^/]+|@[^/]+/product)/(?P<id>\d+)/?$")
+_TIKTOK_PRODUCT = re.compile(r"^/(?:view/product|shop/pdp(?:/[^/]+)?|@[^/]+/product)/(?P<id>\d+)/?$")
 _TIKTOK_SELLER = re.compile(r"^/shop/store/[^/]+/\d+/?$")
 _TIKTOK_SHORT = re.compile(r"^/t/(?P<code>[A-Za-z0-9_-]+)/?$")  # a share link that redirects (§5)
 _SHOPEE_SLUG = re.compile(r"^/(?P<slug>[^/]*)-i\.(?P<shop>\d+)\.(?P<item>\d+)/?$")

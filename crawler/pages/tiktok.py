@@ -84,6 +84,13 @@ def _price(value: Any) -> Any:
     return parse_price_text(str(value)) if value not in (None, "") else None
 
 
+def _count(value: Any) -> int | None:
+    """A sold count: 1234, or as the page shows it ("1234", "1.2K", "1,2K") — never refused as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return parse_price_text(value) if isinstance(value, str) else None
+
+
 def listing_from_product(
     info: dict[str, Any], *, url: str, crawled_at: datetime | None = None
 ) -> dict[str, Any]:
@@ -108,7 +115,7 @@ def listing_from_product(
         "currency": price.get("currency") or "VND",
         "shop_name": seller.get("name"),
         "shop_location": location,
-        "sold_count": base.get("sold_count"),
+        "sold_count": _count(base.get("sold_count")),
         "images": [
             img["thumb_url_list"][0]
             for img in base.get("images") or []
@@ -186,7 +193,7 @@ def listing_from_card(card: dict[str, Any], *, crawled_at: datetime | None = Non
         "source": SOURCE, "external_id": product_id, "url": f"{SITE_URL}/view/product/{product_id}",
         "title": card.get("title"), "description": "", "price": _decimal(price.get("sale_price_decimal")),
         "currency": price.get("currency_name") or "VND", "shop_name": seller.get("shop_name"),
-        "sold_count": (card.get("sold_info") or {}).get("sold_count"),
+        "sold_count": _count((card.get("sold_info") or {}).get("sold_count")),
         "rating": rate.get("score") if isinstance(rate.get("score"), int | float) else None,
         "images": list(image.get("url_list") or [])[:1], "crawled_at": crawled_at or datetime.now(UTC), "raw": card,
     }  # fmt: skip

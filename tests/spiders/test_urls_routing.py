@@ -24,6 +24,8 @@ MIRROR = "http://127.0.0.1:8765"
          f"{MIRROR}/view/product/1729000000000000001"),
         ("https://shop.tiktok.com/view/product/17?lang=vi", "tiktok_product", "17", f"{MIRROR}/view/product/17"),
         ("https://www.tiktok.com/shop/pdp/son-moi-3ce/1729", "tiktok_product", "1729", f"{MIRROR}/view/product/1729"),
+        ("https://www.tiktok.com/shop/pdp/1729", "tiktok_product", "1729", f"{MIRROR}/view/product/1729"),
+        ("https://www.tiktok.com/t/ZSabc123/", "tiktok_short", None, f"{MIRROR}/t/ZSabc123/"),
         ("https://www.tiktok.com/shop/store/my-shop/7494000000000001", "tiktok_seller", None,
          f"{MIRROR}/shop/store/my-shop/7494000000000001"),
         ("https://www.tiktok.com/@someone/video/123", "unsupported", None, None),
