@@ -47,7 +47,7 @@ def listing_from_search_item(item: dict[str, Any], *, site_url: str, crawled_at:
     listing: dict[str, Any] = {
         "source": SOURCE,
         "external_id": product_id,
-        "url": urljoin(site_url, item.get("url_path") or item.get("url_key") or f"p{product_id}.html"),
+        "url": urljoin(site_url, product_path(item)),
         "title": item.get("name"),
         "description": item.get("short_description") or "",
         "price": item.get("price"),
@@ -71,6 +71,17 @@ def listing_from_search_item(item: dict[str, Any], *, site_url: str, crawled_at:
             "is_official": bool(item.get("is_from_official_store")),
         }
     return listing
+
+
+def product_path(item: dict[str, Any]) -> str:
+    """``url_path`` ("slug-p276048484.html?spid=…"), else ``url_key`` ("slug-p276048484", the page is that
+    plus ".html"), else ``p{id}.html``."""
+    if item.get("url_path"):
+        return str(item["url_path"])
+    key = str(item.get("url_key") or "").strip("/")
+    if key:
+        return key if key.endswith(".html") else key + ".html"
+    return f"p{item.get('id')}.html"
 
 
 def parse_detail(body: bytes | str) -> dict[str, Any]:

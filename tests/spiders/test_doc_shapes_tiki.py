@@ -8,6 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+from sqlalchemy import select
+
+from storage.db import make_engine, make_session_factory
+from storage.models import Listing
 from tests.spiders.crawl_helpers import crawl, db_counts
 from tests.spiders.doc_server import Answer, Asked, answer_json, serve
 
@@ -83,3 +87,19 @@ def test_paging_without_last_page_reads_every_page(sqlite_url: str) -> None:
         assert db_counts(db)["ids"] == {"101", "102", "201", "202", "301", "302"}, name
         assert stats["ecomwatch/pages/search"] <= 4, (name, stats)  # stops at the end, not at max_pages
         assert len(asked) <= 4, (name, asked)
+
+
+def test_url_key_alone_gives_the_product_page(sqlite_url: str) -> None:
+    """§3.2: ``url_key`` is the page's name without ".html" (``url_path`` has it); an item with only
+    ``url_key`` is stored with the product page's URL, not a path that does not exist."""
+    item = tiki_item(276048484)
+    del item["url_path"]
+    paging = {"total": 1, "per_page": 40, "current_page": 1, "last_page": 1}
+    body = {"data": [item], "paging": paging}
+    with serve({"/api/v2/products": answer_json(body)}) as server:
+        crawl(sqlite_url, "tiki", "--base-url", server.url, "--query", "mũ", "--no-details")
+    engine = make_engine(sqlite_url)
+    with make_session_factory(engine)() as session:
+        urls = session.scalars(select(Listing.url)).all()
+    engine.dispose()
+    assert urls == [f"{server.url}/mu-bao-hiem-napoli-p276048484.html"]  # the site crawled: here the mirror
