@@ -29,6 +29,7 @@ CAPTCHA_MARKERS = (
 )
 NO_RESULTS = "tim kiem khong co ket qua"  # "Tìm kiếm không có kết quả", folded
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _LD_JSON = re.compile(
     r"<script[^>]*type=[\"']application/ld\+json[\"'][^>]*>(?P<body>.*?)</script>", re.IGNORECASE | re.DOTALL
 )
@@ -156,10 +157,17 @@ def absolute(url: str | None, site_url: str = "https://www.lazada.vn/") -> str |
 
 
 def product_url(item: dict[str, Any], site_url: str = "https://www.lazada.vn/") -> str | None:
-    """The product page URL of a list item, without its tracking query string."""
+    """The product page URL of a list item, without its tracking query string; an item without
+    ``itemUrl``/``productUrl`` gets §2.1's ``/products/{slug}-i{itemId}-s{skuId}.html``."""
     url = absolute(item.get("itemUrl") or item.get("productUrl"), site_url)
     if url is None:
-        return None
+        item_id = item.get("itemId") or item.get("nid")
+        if not item_id or not str(item_id).isdigit():
+            return None
+        slug = _SLUG_JUNK.sub("-", fold(str(item.get("name") or "")).lower()).strip("-") or "product"
+        sku = item.get("skuId")
+        sku_part = f"-s{sku}" if sku and str(sku).isdigit() else ""
+        return urljoin(site_url, f"/products/{slug[:80].rstrip('-')}-i{item_id}{sku_part}.html")
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 

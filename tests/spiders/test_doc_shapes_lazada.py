@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
+from storage.db import make_engine, make_session_factory
+from storage.models import Listing
 from tests.spiders.crawl_helpers import crawl, db_counts
 from tests.spiders.doc_server import Answer, Asked, answer_json, serve
 
@@ -65,11 +69,6 @@ def test_price_missing_falls_back_to_the_displayed_price(sqlite_url: str) -> Non
     del items[2]["price"]
     with serve({"/catalog/": answer_json(catalog(items))}) as server:
         crawl(sqlite_url, "lazada", "--base-url", server.url, "--query", "áo polo", "--no-details")
-    from sqlalchemy import select
-
-    from storage.db import make_engine, make_session_factory
-    from storage.models import Listing
-
     engine = make_engine(sqlite_url)
     with make_session_factory(engine)() as session:
         prices = dict(session.execute(select(Listing.external_id, Listing.price)).all())
@@ -110,3 +109,20 @@ def test_a_page_cap_that_repeats_the_last_page_ends_the_search(sqlite_url: str) 
         asked = [p for p in server.requests if p.startswith("/catalog/")]
     assert len(asked) == 3 and stats["ecomwatch/search/repeated_page"] == 1, (asked, stats)
     assert db_counts(sqlite_url)["ids"] == {"101", "102", "201", "202"}
+
+
+def test_item_without_a_url_gets_the_documented_product_url(sqlite_url: str) -> None:
+    """§2.1/§2.2: ``itemUrl``/``productUrl`` are "often" there; an item without either is stored with the
+    documented product URL ``/products/{slug}-i{itemId}-s{skuId}.html`` instead of being refused."""
+    item = list_item(2374522833)
+    del item["itemUrl"]
+    with serve({"/catalog/": answer_json(catalog([item]))}) as server:
+        [stats] = crawl(sqlite_url, "lazada", "--base-url", server.url, "--query", "áo polo", "--no-details")
+    assert stats.get("ecomwatch/items/invalid", 0) == 0, stats
+    engine = make_engine(sqlite_url)
+    with make_session_factory(engine)() as session:
+        urls = session.scalars(select(Listing.url)).all()
+    engine.dispose()
+    assert urls == [
+        "https://www.lazada.vn/products/ao-polo-the-thao-nam-aviano-2374522833-i2374522833-s23745228330.html"
+    ]
