@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 #: every drift some site knows (each site accepts its own subset)
-DRIFTS = ("rename_name", "price_as_text", "drop_paging", "async_data", "price_strings")
+DRIFTS = ("rename_name", "price_as_text", "drop_paging", "async_data", "price_strings", "sold_elsewhere")
 #: block pages a site may serve instead of the real answer
 BLOCKS = ("captcha", "silent_empty", "anti_bot", "forbidden", "traffic_error", "login_wall", "login_redirect")
 _COUNTED = ("fail_429", "fail_500", "truncate", "slow_count", *BLOCKS)

@@ -382,10 +382,24 @@ def price_strings(reply: Reply) -> None:
         )
 
 
+def sold_elsewhere(reply: Reply) -> None:
+    """§1.3: the sold count's place is version-dependent: search items with ``historical_sold`` null
+    (``global_sold_count`` set), details with it under ``data.item`` instead of ``product_review``."""
+    payload = reply.payload
+    if reply.kind == "search":
+        for item in payload.get("items") or []:
+            item["item_basic"]["historical_sold"] = None
+    elif reply.kind == "detail" and isinstance(payload.get("data"), dict):
+        data = payload["data"]
+        data["item"]["historical_sold"] = data["product_review"].pop("historical_sold")
+
+
 def apply_drift(reply: Reply, drift: str) -> None:
     payload = reply.payload
     if isinstance(payload, dict) and drift == "price_strings":
         price_strings(reply)
+    if isinstance(payload, dict) and drift == "sold_elsewhere":
+        sold_elsewhere(reply)
     if not isinstance(payload, dict) or reply.kind != "search":
         return
     for item in payload.get("items") or []:
@@ -420,7 +434,7 @@ SITE = Site(
     failure=html_failure,
     apply_drift=apply_drift,
     inject_bad_items=inject_bad_items,
-    drifts=("rename_name", "price_as_text", "price_strings"),
+    drifts=("rename_name", "price_as_text", "price_strings", "sold_elsewhere"),
     index_html=SHELL_HTML.replace("{js}", JS_PATH),
     robots_txt="User-agent: *\nDisallow: /api/\nDisallow: /cart/\n",
     blocks=("anti_bot", "forbidden", "traffic_error", "captcha"),

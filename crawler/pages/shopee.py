@@ -83,6 +83,11 @@ def _price(value: Any) -> Any:
     return price_to_vnd(value, SOURCE) if value else None
 
 
+def _first_count(*values: Any) -> int | None:
+    """The first sold count that is a whole number (the fields are null in some versions)."""
+    return next((v for v in values if isinstance(v, int) and not isinstance(v, bool) and v >= 0), None)
+
+
 def _first_price(*values: Any) -> Any:
     """The first price field that is set (``price`` may be null or 0 while ``price_min`` holds the lowest
     price of a range); text that is not a number is still passed on for the validator to refuse."""
@@ -123,7 +128,11 @@ def listing_from_item(item: dict[str, Any], *, crawled_at: datetime | None = Non
         "shop_name": basic.get("shop_name"),
         "shop_location": location or None,
         "is_official_shop": bool(basic.get("is_official_shop")),
-        "sold_count": basic.get("historical_sold"),
+        "sold_count": _first_count(
+            basic.get("historical_sold"),
+            basic.get("global_sold_count"),
+            (basic.get("item_card_display_sold_count") or {}).get("display_sold_count"),
+        ),
         "rating": rating.get("rating_star") or None,
         "images": [IMAGE_URL + h for h in basic.get("images") or [] if isinstance(h, str)],
         "attributes": _flags(basic),
@@ -216,8 +225,10 @@ def merge_detail(listing: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     if location:
         merged["shop_location"] = location
     review = data.get("product_review") or {}
-    if isinstance(review.get("historical_sold"), int):
-        merged["sold_count"] = review["historical_sold"]
+    # §1.3: where get_pc puts the sold count depends on its version
+    sold = _first_count(review.get("historical_sold"), item.get("historical_sold"), item.get("sold"))
+    if sold is not None:
+        merged["sold_count"] = sold
     if shop.get("shopid"):
         merged["seller"] = {
             "source": SOURCE,

@@ -176,3 +176,18 @@ def test_retry_after_of_the_api_call_is_waited_for(mirror: MirrorHandle, sqlite_
     assert stats["ecomwatch/http/429"] == 1
     assert stats["ecomwatch/backoff/seconds"] >= 2, stats
     assert db_counts(sqlite_url)["ids"] == expected
+
+
+def test_sold_count_where_the_version_puts_it(mirror: MirrorHandle, sqlite_url: str) -> None:
+    """§1.3: the sold count's location is version-dependent (``historical_sold`` null in search items,
+    under ``data.item`` in get_pc): every listing still gets its sold count."""
+    expected = shopee_ids(mirror, DETAIL_QUERY)
+    for details in ("--no-details", "--details"):
+        db = sqlite_url.replace(".db", details.strip("-") + ".db")
+        mirror.control(drift="sold_elsewhere")
+        run(db, mirror, DETAIL_QUERY, details)
+        engine = make_engine(db)
+        with make_session_factory(engine)() as session:
+            sold = session.scalars(select(Listing.sold_count)).all()
+        engine.dispose()
+        assert len(sold) == len(expected) and all(isinstance(n, int) for n in sold), (details, sold)
