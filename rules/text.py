@@ -1716,7 +1716,7 @@ def _widesep_pass(text: str, passes: list[PassMap], enc: bytes | None = None) ->
     """Rejoin letters split by other separators, spaced-out dates and capitals spaced apart with leet
     digits; ``text`` itself if none. ``enc``: the text one byte per character, for a cheaper gate."""
     if enc is not None:
-        if _WIDESEP_GATE.search(enc.translate(_WIDESEP_CLASSES)) is None:
+        if not _widesep_gate(enc):
             return text
     elif (
         _WIDE_HINT.search(text) is None
@@ -1743,6 +1743,28 @@ _WIDESEP_CLASSES = _CHARMAP.class_table(
 # over the classes: a unit between two separators of one kind ("d/u/p/e", "0|6|/|2", "1~:~1"), a spaced
 # date separator, a leet digit between single letters spaced apart ("C H 4 N E L")
 _WIDESEP_GATE = re.compile(rb"w[adnpo]w|p[adnpo]p| [po] | a d a ")
+# The same gate as byte searches (the regular expression tries its four branches at every byte): units
+# ("u": a letter or a digit) and separators, then the leet-digit branch over the classes above.
+_WIDESEP_UNITS = _CHARMAP.class_table(
+    {
+        ord("w"): lambda c: c in "\\:^=#|~*+",
+        ord("p"): lambda c: c == "/",
+        ord("o"): lambda c: c == ".",
+        ord(" "): lambda c: c == " ",
+        ord("u"): lambda c: c.isdigit() or c.isalpha(),
+    },
+    other=ord("x"),
+)
+
+
+def _widesep_gate(enc: bytes) -> bool:
+    """``_WIDESEP_GATE.search(enc.translate(_WIDESEP_CLASSES)) is not None``, by byte searches."""
+    u = enc.translate(_WIDESEP_UNITS)
+    if b"w" in u and (b"wuw" in u or b"wpw" in u or b"wow" in u):
+        return True
+    if b"p" in u and (b"pup" in u or b"ppp" in u or b"pop" in u or b" p " in u):
+        return True
+    return b" o " in u or b" a d a " in enc.translate(_WIDESEP_CLASSES)
 
 
 # Long stretches in plain words: a letter said three times or more inside or at the end of a word
