@@ -179,7 +179,7 @@ class Context:
             eng = self.engine
             ends = [e for t in eng.expiry_terms if t in self.terms for _, e, _ in self.terms[t]]
             made = [e for t in eng.production_terms if t in self.terms for _, e, _ in self.terms[t]]
-            found = find_expiries(self.text, ends, made) if ends or made else []
+            found = find_expiries(self.text, ends, made, self.fold) if ends or made else []
             self._expiries = [(x, self.kind_at(x.start)) for x in found]
         return self._expiries
 

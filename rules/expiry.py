@@ -86,8 +86,8 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _parse(text: str, pos: int, bare: bool = False) -> tuple[int, int, date, str] | None:
-    window = fold(text[pos : pos + _WINDOW])
+def _parse(folded: str, pos: int, bare: bool = False) -> tuple[int, int, date, str] | None:
+    window = folded[pos : pos + _WINDOW]  # the text folded once: fold() keeps every position
     m = (_DATE_NEXT if bare else _DATE).match(window)
     if m is None:
         return None
@@ -124,12 +124,12 @@ def _parse(text: str, pos: int, bare: bool = False) -> tuple[int, int, date, str
     return pos + m.start(found[0]), pos + m.end(), found[2], found[3]
 
 
-def _bare(text: str, pos: int) -> bool | None:
+def _bare(text: str, pos: int, folded: str) -> bool | None:
     """For a trigger ending at ``pos``: None if it is a bare "hạn" that cannot be an expiry here,
     True if it is a bare "hạn" (the date must follow at once), False for any other trigger."""
     word = text[max(0, pos - 3) : pos]
     if word not in _BARE:
-        return None if fold(word) == "han" and not (pos > 3 and text[pos - 4].isalnum()) else False
+        return None if folded[max(0, pos - 3) : pos] == "han" and not (pos > 3 and text[pos - 4].isalnum()) else False
     if pos > 3 and text[pos - 4].isalnum():
         return False
     before = _WORDS.findall(text, max(0, pos - 12), pos - 3)
@@ -147,23 +147,28 @@ def _add_months(d: date, months: int) -> date:
     return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def find_expiries(text: str, triggers: list[int], productions: list[int]) -> list[Expiry]:
-    """Expiry dates after trigger positions (ends of trigger words) in normalised ``text``."""
+def find_expiries(
+    text: str, triggers: list[int], productions: list[int], folded: str | None = None
+) -> list[Expiry]:
+    """Expiry dates after trigger positions (ends of trigger words) in normalised ``text``;
+    ``folded``: ``fold(text)``, where the caller has it."""
+    if folded is None:
+        folded = fold(text)
     out: list[Expiry] = []
     for pos in sorted(set(triggers))[:16]:
-        bare = _bare(text, pos)
+        bare = _bare(text, pos, folded)
         if bare is None:
             continue
-        parsed = _parse(text, pos, bare)
+        parsed = _parse(folded, pos, bare)
         if parsed is not None:
             s, e, d, precision = parsed
             out.append(Expiry(s, e, d, f"expires {d.isoformat()}", precision))
     for pos in sorted(set(productions))[:8]:
-        parsed = _parse(text, pos)
+        parsed = _parse(folded, pos)
         if parsed is None:
             continue
         s, e, made, precision = parsed
-        window = fold(text[max(0, s - 80) : e + 80])
+        window = folded[max(0, s - 80) : e + 80]
         shelf = _SHELF.search(window)
         if shelf is None:
             continue
