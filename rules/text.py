@@ -448,6 +448,22 @@ def _teen_pass(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def _teen_splice(enc: bytes, edits: list[tuple[int, int, str]]) -> bytes | None:
+    """``_apply`` of teencode ``edits`` on one-byte text: the replacements' bytes spliced in (None if
+    one is outside the common alphabet)."""
+    pieces: list[bytes] = []
+    pos = 0
+    for s, e, r in edits:
+        b = _TEEN_ENC.get(r)
+        if b is None:
+            return None
+        pieces.append(enc[pos:s])
+        pieces.append(b)
+        pos = e
+    pieces.append(enc[pos:])
+    return b"".join(pieces)
+
+
 def _teen_edits(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for end, (length, rep) in _TEEN_KEYS.iter(text):
@@ -681,6 +697,7 @@ _FOLD_BYTES = _CHARMAP.byte_table(_fold)
 if not (_CHARMAP.encode("".join(sorted(_CHARMAP.chars))) or b"").translate(_FOLD_BYTES).isascii():
     raise RuntimeError("the common alphabet must fold to ASCII")  # pragma: no cover - a table bug
 _FAST_FOLD = (_CHARMAP, _FOLD_BYTES)  # _fold() of common text from now on
+_TEEN_ENC = {rep: b for rep in TEENCODE.values() if (b := _CHARMAP.encode(rep)) is not None}
 _LETTER_RE = re.compile(f"[{_LETTER}]")
 # Classes for the passes' hints: a letter (as the hint regexes define it), "$", another leet
 # character, "." or "_", another split-letter separator. _LEET_HINT, _SPLIT_HINT and _inner_hint
@@ -1478,7 +1495,7 @@ def normalize(original: str) -> NormText:
     if edits:
         t, pm = _apply(t, edits)
         passes.append(pm)
-        enc = None
+        enc = None if enc is None else _teen_splice(enc, edits)  # not a second encode of the text
     if enc is None:
         enc = _CHARMAP.encode(t)
     folded = _fold(t) if enc is None else enc.translate(_FOLD_BYTES).decode("ascii")
