@@ -1451,7 +1451,9 @@ def normalize(original: str) -> NormText:
         if out is not t:
             changed = True
             t = out
-            enc = cls = None
+            # one-byte text stays one-byte: encode it again for the cheaper gates below
+            enc = None if enc is None else _CHARMAP.encode(t)
+            cls = None if enc is None else enc.translate(_CLASSES)
     if _dotnum_hint(t):
         out = _dotnum_pass(t, passes)
         if out is not t:
@@ -1468,13 +1470,14 @@ def normalize(original: str) -> NormText:
             out = _apply(t, edits)[0]
             passes.append(_lazy(t, out, _split_edits))
             t = out
-            enc = cls = None
+            enc = None if enc is None else _CHARMAP.encode(t)  # as after the leet pass
+            cls = None if enc is None else enc.translate(_CLASSES)
     if b"ada" in cls if cls is not None else _inner_hint(t):
         edits = _inner_edits(t)
         if edits:
             t, pm = _apply(t, edits)
             passes.append(pm)
-            enc = None
+            enc = None if enc is None else _CHARMAP.encode(t)
     out = _stretch_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
