@@ -1189,6 +1189,8 @@ def _stretch_pass(text: str, passes: list[PassMap], enc: bytes | None = None) ->
         sure = _stretch_sure_enc(text, zeros)
     if sure:
         text = _edit_pass(text, passes, _stretch_edits)
+    elif enc is not None:  # the text is unchanged: its doubles are the zero bytes
+        return _stretch3_fast(text, passes, zeros)
     return _stretch3_pass(text, passes)
 
 
@@ -1844,19 +1846,19 @@ def _unstretch(word: str) -> str | None:
     return None
 
 
-def _stretch3_edits(text: str) -> list[tuple[int, int, str]]:
+def _stretch3_edits(text: str, doubles: list[int] | None = None) -> list[tuple[int, int, str]]:
+    """``doubles``: where :data:`_STRETCH_HINT` matches, ascending, if already known."""
     edits: list[tuple[int, int, str]] = []
     done = -1
     n = len(text)
-    for m in _STRETCH_HINT.finditer(text):
-        i = m.start()
+    for i in (m.start() for m in _STRETCH_HINT.finditer(text)) if doubles is None else doubles:
         if i < done:
             continue
-        c = m.group(1)
-        if text[m.end() : m.end() + 1] != c:  # a double, not said thrice
+        c = text[i]
+        if text[i + 2 : i + 3] != c:  # a double, not said thrice
             if c not in "hrgcmnpto" or i == 0 or not text[i - 1].isalpha():
                 continue  # no Vietnamese syllable squeezes it ("ss", "ll", "ee"), or it starts a word, a unit
-        a, b = i, m.end()
+        a, b = i, i + 2
         while a > 0 and text[a - 1].isalpha():
             a -= 1
         while b < n and text[b].isalpha():
@@ -1873,6 +1875,28 @@ def _stretch3_edits(text: str) -> list[tuple[int, int, str]]:
         if out is not None and out != text[a:b]:
             edits.append((a, b, out))
     return edits
+
+
+def _doubles(zeros: bytes) -> list[int]:
+    """The :data:`_STRETCH_HINT` matches of one-byte text from its :func:`_double_marks`: the zero
+    bytes, each one after the end of the last (matches do not overlap)."""
+    found: list[int] = []
+    i = zeros.find(0)
+    while i >= 0:
+        found.append(i)
+        i = zeros.find(0, i + 2)
+    return found
+
+
+def _stretch3_fast(text: str, passes: list[PassMap], zeros: bytes) -> str:
+    """:func:`_stretch3_pass` for one-byte text whose doubled letters :func:`_double_marks` gave:
+    byte searches instead of a regex scan of the whole text."""
+    edits = _stretch3_edits(text, _doubles(zeros))
+    if not edits:
+        return text
+    out = _apply(text, edits)[0]
+    passes.append(_lazy(text, out, _stretch3_edits))
+    return out
 
 
 def _stretch3_pass(text: str, passes: list[PassMap]) -> str:
