@@ -1488,6 +1488,9 @@ def normalize(original: str) -> NormText:
     out = _stretch_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
+    out = _echo_pass(t, passes, enc)
+    if out is not t:
+        t, enc = out, None
     if (
         b"  " in enc.translate(_NEWLINE_AS_SPACE)  # one search for "  ", "\n ", " \n" and "\n\n"
         if enc is not None
@@ -1555,6 +1558,7 @@ def normalize_reference(original: str) -> NormText:
         t, pm = _apply(t, edits)
         passes.append(pm)
     t = _stretch_pass(t, passes)
+    t = _echo_pass(t, passes)
     if "  " in t or "\n " in t or " \n" in t or "\n\n" in t:
         out = _WS_RE.sub(_ws_rep, t)
         passes.append(_lazy(t, out, _ws_edits))
@@ -2146,3 +2150,73 @@ def _typing_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> 
     if enc is not None and _typing_words(text, enc) < 2:
         return text
     return _edit_pass(text, passes, _typing_edits)
+
+
+# Stretched marked vowels: the marked vowel with plain or marked copies of the same vowel beside it
+# ("vaảy", "hàaàng", "teê", "làa"): a run of one vowel letter is the marked one, when the word then is
+# one Vietnamese syllable. "ưu" (hưu, cứu) and a pair "oo" (xoong, quần soóc) are rhymes and stay.
+_ECHO_FAMILY = {c: b for b, cs in (("a", "aàáảãạ"), ("e", "eèéẻẽẹ"), ("i", "iìíỉĩị"), ("o", "oòóỏõọ"), ("u", "uùúủũụ"), ("y", "yỳýỷỹỵ"), ("â", "âầấẩẫậ"), ("ê", "êềếểễệ"), ("ô", "ôồốổỗộ"), ("ă", "ăằắẳẵặ"), ("ơ", "ơờớởỡợ")) for c in cs}  # fmt: skip
+_ECHO_BASES = {"a": "a", "â": "a", "ă": "a", "e": "e", "ê": "e", "o": "o", "ô": "o", "ơ": "o", "i": "i", "u": "u", "y": "y"}  # fmt: skip
+_ECHO_RUN = re.compile("[aàáảãạâầấẩẫậăằắẳẵặ]{2,}|[eèéẻẽẹêềếểễệ]{2,}|[iìíỉĩị]{2,}|[oòóỏõọôồốổỗộơờớởỡợ]{2,}|[uùúủũụ]{2,}|[yỳýỷỹỵ]{2,}")  # fmt: skip
+_ECHO_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _echo_letter(run: str) -> str | None:
+    """The one letter a stretched run stands for: its only marked form, the hat letter if any."""
+    marked = {c for c in run if c not in "aeiouy"}
+    if len(marked) == 1:
+        return marked.pop()
+    if len(marked) == 2:  # a hat letter and that letter with a tone ("teêế" is rare; "ôố" -> "ố")
+        a, b = sorted(marked, key=lambda c: len(unicodedata.normalize("NFD", c)))
+        if _ECHO_FAMILY.get(b) == a:
+            return b
+    return None
+
+
+def _echo_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _ECHO_RUN.finditer(text):
+        run = m.group()
+        if run.isascii() or len(run) == 2 and run[0] in "oòóỏõọ" and run[1] in "oòóỏõọ":
+            continue  # plain doubles are the stretch pass's ("coffee"); "oo" is a rhyme ("soóc", "xoòng")
+        letter = _echo_letter(run)
+        if letter is None:
+            continue
+        w = _ECHO_WORD.search(text, max(0, m.start() - 8), m.end() + 8)
+        while w is not None and w.end() < m.start():
+            w = _ECHO_WORD.search(text, w.end(), m.end() + 8)
+        if w is None or w.start() > m.start():
+            continue
+        a, b = w.span()
+        while b < len(text) and text[b].isalpha():
+            b += 1
+        word = text[a : m.start()] + letter + text[m.end() : b]
+        if one_syllable(word) and _vn_syllable(_fold(word)):
+            edits.append((m.start(), m.end(), letter))
+    return edits
+
+
+# one byte per character: a plain vowel as its letter (a e i o u y), a marked one as the capital of
+# its base letter, "ư" and all else as 0; neighbours XOR to 0x20 where they are one vowel, once marked
+_ECHO_CLASSES = bytes(
+    ord(b) if c == b else ord(b.upper()) if b else 0
+    for c in _CHARMAP.decoding
+    for b in [_ECHO_BASES.get(_ECHO_FAMILY.get(c, ""), "")]
+)
+
+
+def _echo_hint(enc: bytes) -> bool:
+    """Two neighbours of one base vowel, one marked and one not: XOR of the class bytes with the next
+    ones (one shift of one big integer) holds 0x20 there."""
+    x = int.from_bytes(enc.translate(_ECHO_CLASSES), "little")
+    return b" " in (x ^ (x >> 8)).to_bytes(len(enc), "little")
+
+
+def _echo_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
+    """Squeeze stretched marked vowels; ``text`` itself if there are none."""
+    if enc is not None:
+        if not _echo_hint(enc):
+            return text
+    elif _ECHO_RUN.search(text) is None:
+        return text
+    return _edit_pass(text, passes, _echo_edits)

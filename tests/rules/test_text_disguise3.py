@@ -1,5 +1,6 @@
 """Third round of seller disguises: Vietnamese typed without the input method converting it (Telex
-"hangf xachs tay", VNI "ha2ng xa1ch tay"). Their innocent twins (English words that are also Telex
+"hangf xachs tay", VNI "ha2ng xa1ch tay"), stretched marked vowels ("vaảy", "hàaàng"). Their innocent
+twins (English words that are also Telex
 keys: "Air Max", "boots", "moon tee", "power"; codes such as "A56C", "BC5000") are left alone."""
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ CASES = [
     ("Giày boots nam, moon tee, máy par par", "giày boots nam, moon tee, máy par par"),
     ("Pin Asus A56 A56C U47, BC5000, H2O, lux sa2.0", "pin asus a56 a56c u47, bc5000, h2o, lux sa2.0"),
     ("Kem thuoocs", "kem thuoocs"),
+    # stretched marked vowels: a run of one vowel, plain or marked, is its marked form
+    ("Vaảy tê tê, hàaàng xách tay, máy làa phẳng", "vảy tê tê, hàng xách tay, máy là phẳng"),
+    ("ν\u2060ａ\ufeffａ\u2060ａ\ufeff\u0309у 𝓉\u2060ｅ\u2060ｅ\ufeff\u0302", "vảy tê"),
+    # left alone: "ưu" and a pair "oo" are rhymes
+    ("về hưu, cứu hộ, quần soóc, Chú Thoòng, nồi xoong", "về hưu, cứu hộ, quần soóc, chú thoòng, nồi xoong"),
 ]
 
 
@@ -52,6 +58,7 @@ def test_evidence_maps_back_to_the_typed_text(engine: Engine) -> None:
         ("Sữa bột Aptamil hangf xachs tay Đức", "smuggled"),
         ("Bán thuoocs las điện tử pod", "prohibited"),
         ("Sữa Meiji ha2ng xa1ch tay Nhật", "smuggled"),
+        ("Bán vaảy tê tê nguyên con", "prohibited"),
     ],
 )
 def test_disguised_signal_flags(engine: Engine, title: str, category: str) -> None:
