@@ -69,6 +69,8 @@ TEENCODE: dict[str, str] = {
     # hand-carried, domestic-market and negation short forms
     "xtay": "xách tay", "xachtay": "xách tay", "khg": "không", "kô": "không",
     "noidia": "nội địa", "nộiđịa": "nội địa",
+    # "f" for "ph" in a word with no mark to tell it by ("fong cách": the style of a brand, not the brand)
+    "fong cách": "phong cách", "fong cach": "phong cách",
 }  # fmt: skip
 
 # Vietnamese syllable structure, without diacritics: onsets and rhymes (folded: "ươ" is "uo").

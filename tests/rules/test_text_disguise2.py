@@ -37,7 +37,7 @@ CASES = [
     # Greek capitals read as the capitals they look like
     ("ΗＳＤＤＤ 02/2026, ΝΙΚΕ", "hsd 02/2026, nike"),
     # capitals spaced apart with leet digits inside the words; a number beside a split word stays apart
-    ("Túi vải F 0 N G   C Á C H   C H 4 N E L", "túi vải fong cách chanel"),
+    ("Túi vải F 0 N G   C Á C H   C H 4 N E L", "túi vải phong cách chanel"),  # "fong cách": teencode
     ("Thuốc P A R A Q U A T 1 lít, T a n g  5 k g  c h i", "thuốc paraquat 1 lít, tang 5 kg chi"),
     # spaced-out dates
     ("H S D   0 5 / 2 0 2 6", "hsd 05/2026"),

@@ -30,6 +30,8 @@ CASES = [
     ("ν\u2060ａ\ufeffａ\u2060ａ\ufeff\u0309у 𝓉\u2060ｅ\u2060ｅ\ufeff\u0302", "vảy tê"),
     # left alone: "ưu" and a pair "oo" are rhymes
     ("về hưu, cứu hộ, quần soóc, Chú Thoòng, nồi xoong", "về hưu, cứu hộ, quần soóc, chú thoòng, nồi xoong"),
+    # "f" for "ph" in "fong cách", a word with no mark to tell it by
+    ("Túi tote fong cách Chanel, áo fong cach Hàn", "túi tote phong cách chanel, áo phong cách hàn"),
 ]
 
 
@@ -59,6 +61,11 @@ def test_evidence_maps_back_to_the_typed_text(engine: Engine) -> None:
         ("Bán thuoocs las điện tử pod", "prohibited"),
         ("Sữa Meiji ha2ng xa1ch tay Nhật", "smuggled"),
         ("Bán vaảy tê tê nguyên con", "prohibited"),
+        ("Siro bổ não cho bé tăng IQ 20 điểm", "misleading"),
+        ("Nấm linh chi đỏ khỏi hẳn bệnh gan", "misleading"),
+        ("Gin Bombay Sapphire 750ml", "restricted"),
+        ("Bán khỉ rừng con mới bắt", "prohibited"),
+        ("Móc khóa logo xe hơi Porsche", "brand_infringement"),
     ],
 )
 def test_disguised_signal_flags(engine: Engine, title: str, category: str) -> None:
@@ -71,6 +78,10 @@ def test_disguised_signal_flags(engine: Engine, title: str, category: str) -> No
         "Giày Nike Air Max Plus chính hãng",
         "Giày boots nam Chelsea",
         "Pin laptop Asus A56 A56C U47",
+        "Bộ đồ lót nữ ren GIN Lingerie",
+        "Máy xông khí rung Oromi",
+        "Kẹp điện thoại đuôi khỉ",
+        "Áo fong cách Hàn Quốc",
     ],
 )
 def test_innocent_twins_stay_clean(engine: Engine, title: str) -> None:
