@@ -53,6 +53,10 @@ class Charmap:
         except UnicodeEncodeError:
             return None
 
+    def encode_lossy(self, text: str) -> bytes:
+        """``text`` one byte per character, a character outside the alphabet as "?"."""
+        return codecs.charmap_encode(text, "replace", self._encoding)[0]
+
     def decode(self, data: bytes) -> str:
         return codecs.charmap_decode(data, "strict", self.decoding)[0]
 

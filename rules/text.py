@@ -1485,10 +1485,7 @@ def normalize(original: str) -> NormText:
             t, pm = _apply(t, edits)
             passes.append(pm)
             enc = None if enc is None else _CHARMAP.encode(t)
-    out = _stretch_pass(t, passes, enc)
-    if out is not t:
-        t, enc = out, None
-    out = _echo_pass(t, passes, enc)
+    out = _stretch_echo_pass(t, passes, enc)
     if out is not t:
         t, enc = out, None
     if (
@@ -2145,9 +2142,9 @@ def _typed_word_memo(tok: str) -> tuple[str, bool] | None:
 
 
 def _typing_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
-    """Read Telex / VNI typing; ``text`` itself if there is none. ``enc``: the text one byte per
-    character, for a cheaper first test: two words that read as typed Vietnamese."""
-    if enc is not None and _typing_words(text, enc) < 2:
+    """Read Telex / VNI typing; ``text`` itself if there is none. First test, on the text one byte
+    per character (``enc``, or made with other characters as "?"): two words that read as typed."""
+    if _typing_words(text, _CHARMAP.encode_lossy(text) if enc is None else enc) < 2:
         return text
     return _edit_pass(text, passes, _typing_edits)
 
@@ -2214,9 +2211,52 @@ def _echo_hint(enc: bytes) -> bool:
 
 def _echo_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
     """Squeeze stretched marked vowels; ``text`` itself if there are none."""
-    if enc is not None:
-        if not _echo_hint(enc):
-            return text
-    elif _ECHO_RUN.search(text) is None:
+    if enc is None:
+        enc = _CHARMAP.encode_lossy(text)  # other characters as "?" for the test: no vowel
+    x = int.from_bytes(enc.translate(_ECHO_CLASSES), "little")  # _echo_hint(enc), inlined
+    if b" " not in (x ^ (x >> 8)).to_bytes(len(enc), "little"):
         return text
     return _edit_pass(text, passes, _echo_edits)
+
+
+def _base_bytes(fill: int) -> bytes:
+    """:func:`_letter_bytes` with each vowel as its plain base letter ("à", "â", "ậ" as "a"; "ư"
+    apart), so that a stretched marked vowel is a double too."""
+    out = bytearray(_letter_bytes(fill))
+    plain = _CHARMAP.encode("aeiouy")
+    assert plain is not None
+    for b, c in enumerate(_CHARMAP.decoding):
+        base = _ECHO_BASES.get(_ECHO_FAMILY.get(c, ""))
+        if base is not None:
+            out[b] = plain["aeiouy".index(base)]
+    return bytes(out)
+
+
+_BASE_A, _BASE_B = _base_bytes(0x20), _base_bytes(0x21)
+
+
+def _stretch_echo_pass(text: str, passes: list[PassMap], enc: bytes | None) -> str:
+    """:func:`_stretch_pass` then :func:`_echo_pass`, for one-byte text sharing their first test:
+    the doubles found with vowels as their base letters hold every exact double (the stretch
+    pass's) and every pair of one vowel, once marked and once not (the echo pass's)."""
+    if enc is None:
+        return _echo_pass(_stretch_pass(text, passes), passes)
+    n = len(enc)
+    if n < 2:
+        return text
+    x = int.from_bytes(enc.translate(_BASE_A)[:-1], "little") ^ int.from_bytes(
+        enc.translate(_BASE_B)[1:], "little"
+    )
+    zeros = x.to_bytes(n - 1, "little")
+    i = zeros.find(0)
+    if i < 0:
+        return text
+    echo = False
+    while i >= 0 and not echo:
+        echo = enc[i] != enc[i + 1]
+        i = zeros.find(0, i + 1)
+    out = _stretch_pass(text, passes, enc)
+    if echo or out is not text:
+        out = _echo_pass(out, passes, None if out is not text else enc)
+    return out
+
