@@ -45,16 +45,16 @@ def test_labelled_set_quality(engine: Engine, name: str) -> None:
 
 
 # Floors on the holdouts and their disguised variants. The first three pairs have been read while tuning
-# (issue 3 and its follow-up), so their floors sit close to what the packs reach (2026-11-29, after the
-# follow-up); labelled_holdout4 / labelled_obfuscated4 are blind (written before the follow-up, never tuned
+# (issue 3 and its follow-ups), so their floors sit close to what the packs reach (2026-11-29, after the
+# third round of disguises); labelled_holdout4 / labelled_obfuscated4 are blind (written before the follow-up, never tuned
 # on): their floors are regression floors only, well below the goal, and must not steer the rules.
 # tests/data/README.md has the figures before and after.
 HOLDOUT_FLOORS = {
-    "labelled_holdout.jsonl": (0.90, 0.895, 0.935, 0.975),
+    "labelled_holdout.jsonl": (0.91, 0.905, 0.945, 0.98),
     "labelled_holdout2.jsonl": (0.945, 0.95, 0.965, 0.98),
     "labelled_obfuscated2.jsonl": (0.92, 0.92, 0.95, 0.985),
-    "labelled_holdout3.jsonl": (0.955, 0.955, 0.965, 0.99),
-    "labelled_obfuscated3.jsonl": (0.86, 0.86, 0.885, 0.98),
+    "labelled_holdout3.jsonl": (0.97, 0.97, 0.98, 0.99),
+    "labelled_obfuscated3.jsonl": (0.88, 0.875, 0.905, 0.985),
     # blind
     "labelled_holdout4.jsonl": (0.88, 0.88, 0.91, 0.975),
     "labelled_obfuscated4.jsonl": (0.72, 0.71, 0.765, 0.98),

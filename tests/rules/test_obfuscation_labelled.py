@@ -46,7 +46,7 @@ def test_disguised_set_quality(engine: Engine) -> None:
 # recall (disguised / plain), a little below, so that a change widening the gap fails.
 PAIRS = [
     ("labelled_holdout2.jsonl", "labelled_obfuscated2.jsonl", 0.95),
-    ("labelled_holdout3.jsonl", "labelled_obfuscated3.jsonl", 0.85),
+    ("labelled_holdout3.jsonl", "labelled_obfuscated3.jsonl", 0.855),
     ("labelled_holdout4.jsonl", "labelled_obfuscated4.jsonl", 0.73),  # blind: a regression floor only
 ]
 
