@@ -2255,7 +2255,9 @@ def _stretch_echo_pass(text: str, passes: list[PassMap], enc: bytes | None) -> s
     while i >= 0 and not echo:
         echo = enc[i] != enc[i + 1]
         i = zeros.find(0, i + 1)
-    out = _stretch_pass(text, passes, enc)
+    # _stretch_pass(text, passes, enc) on these zeros: every exact double is among them
+    out = _edit_pass(text, passes, _stretch_edits) if _stretch_sure_enc(text, zeros) else text
+    out = _stretch3_pass(out, passes)
     if echo or out is not text:
         out = _echo_pass(out, passes, None if out is not text else enc)
     return out
