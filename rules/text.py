@@ -2130,8 +2130,17 @@ def _typing_words(text: str, enc: bytes) -> int:
 _TYPED_MEMO: dict[str, tuple[str, bool] | None] = {}
 
 
+# the shape of a typed syllable, keys included: a cheap test before :func:`_typed_word` ("sm-a525f",
+# "inbox", "plus" fail here)
+_TYPED_SHAPE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|dd|d9|[bcdghklmnprstvx])?[aeiouyw1-8]{1,6}(?:ch|ng|nh|[cmnpt])?[1-5sfrxj]?"
+)
+
+
 def _typed_word_memo(tok: str) -> tuple[str, bool] | None:
     """:func:`_typed_word`, remembered for the words a crawl sees again (bounded)."""
+    if _TYPED_SHAPE.fullmatch(tok) is None:
+        return None
     try:
         return _TYPED_MEMO[tok]
     except KeyError:
