@@ -1190,7 +1190,7 @@ def _stretch_pass(text: str, passes: list[PassMap], enc: bytes | None = None) ->
     if sure:
         text = _edit_pass(text, passes, _stretch_edits)
     elif enc is not None:  # the text is unchanged: its doubles are the zero bytes
-        return _stretch3_fast(text, passes, zeros)
+        return _stretch3_fast(text, passes, _doubles(zeros))
     return _stretch3_pass(text, passes)
 
 
@@ -1895,10 +1895,24 @@ def _doubles(zeros: bytes) -> list[int]:
     return found
 
 
-def _stretch3_fast(text: str, passes: list[PassMap], zeros: bytes) -> str:
-    """:func:`_stretch3_pass` for one-byte text whose doubled letters :func:`_double_marks` gave:
-    byte searches instead of a regex scan of the whole text."""
-    edits = _stretch3_edits(text, _doubles(zeros))
+def _exact_doubles(enc: bytes, zeros: bytes) -> list[int]:
+    """:func:`_doubles` from the zero bytes of a wider test (:func:`_stretch_echo_pass`'s, where a
+    vowel and its marked forms are one letter): only the exact doubles, non-overlapping."""
+    found: list[int] = []
+    i = zeros.find(0)
+    while i >= 0:
+        if enc[i] == enc[i + 1] and (not found or i >= found[-1] + 2):
+            found.append(i)
+        i = zeros.find(0, i + 1)
+    return found
+
+
+def _stretch3_fast(text: str, passes: list[PassMap], doubles: list[int]) -> str:
+    """:func:`_stretch3_pass` for one-byte text whose doubled letters are known (:func:`_doubles`):
+    no regex scan of the whole text."""
+    if not doubles:
+        return text
+    edits = _stretch3_edits(text, doubles)
     if not edits:
         return text
     out = _apply(text, edits)[0]
@@ -2244,19 +2258,24 @@ def _base_bytes(fill: int) -> bytes:
 _BASE_A, _BASE_B = _base_bytes(0x20), _base_bytes(0x21)
 
 
+def _base_double_marks(enc: bytes) -> bytes:
+    """:func:`_double_marks` with a vowel and its marked forms as one letter ("aà" is a double)."""
+    n = len(enc)
+    if n < 2:
+        return b""
+    x = int.from_bytes(enc.translate(_BASE_A)[:-1], "little") ^ int.from_bytes(
+        enc.translate(_BASE_B)[1:], "little"
+    )
+    return x.to_bytes(n - 1, "little")
+
+
 def _stretch_echo_pass(text: str, passes: list[PassMap], enc: bytes | None) -> str:
     """:func:`_stretch_pass` then :func:`_echo_pass`, for one-byte text sharing their first test:
     the doubles found with vowels as their base letters hold every exact double (the stretch
     pass's) and every pair of one vowel, once marked and once not (the echo pass's)."""
     if enc is None:
         return _echo_pass(_stretch_pass(text, passes), passes)
-    n = len(enc)
-    if n < 2:
-        return text
-    x = int.from_bytes(enc.translate(_BASE_A)[:-1], "little") ^ int.from_bytes(
-        enc.translate(_BASE_B)[1:], "little"
-    )
-    zeros = x.to_bytes(n - 1, "little")
+    zeros = _base_double_marks(enc)
     i = zeros.find(0)
     if i < 0:
         return text
@@ -2265,8 +2284,10 @@ def _stretch_echo_pass(text: str, passes: list[PassMap], enc: bytes | None) -> s
         echo = enc[i] != enc[i + 1]
         i = zeros.find(0, i + 1)
     # _stretch_pass(text, passes, enc) on these zeros: every exact double is among them
-    out = _edit_pass(text, passes, _stretch_edits) if _stretch_sure_enc(text, zeros) else text
-    out = _stretch3_pass(out, passes)
+    if _stretch_sure_enc(text, zeros):
+        out = _stretch3_pass(_edit_pass(text, passes, _stretch_edits), passes)
+    else:  # the text is unchanged: its exact doubles are among the zero bytes
+        out = _stretch3_fast(text, passes, _exact_doubles(enc, zeros))
     if echo or out is not text:
         out = _echo_pass(out, passes, None if out is not text else enc)
     return out

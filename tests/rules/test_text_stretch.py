@@ -13,7 +13,9 @@ from rules.text import (
     _CHARMAP,
     _STRETCH_HINT,
     _STRETCH_SURE,
+    _base_double_marks,
     _double_marks,
+    _exact_doubles,
     _stretch_sure,
     _stretch_sure_enc,
     normalize,
@@ -90,3 +92,17 @@ def test_sure_search_around_doubles_is_the_whole_search() -> None:
             zeros = _double_marks(enc)
             assert (zeros.find(0) >= 0) == (_STRETCH_HINT.search(text) is not None), text
             assert _stretch_sure_enc(text, zeros) == sure, text
+
+
+def test_exact_doubles_from_the_vowel_base_test_are_the_regex_doubles() -> None:
+    """The stretch and stretched-vowel passes share one XOR test where a vowel and its marked forms are
+    one letter; the exact doubles taken from it are the ones the stretch regex finds, non-overlapping."""
+    rng = random.Random(7)
+    letters = "aàảâầeêếiooóuưyđnt "
+    texts = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 18))) for _ in range(20000)]
+    texts += ["aàà", "àaa", "hàaàng", "coffee", "aaaa", "vaảy", ""]
+    for text in texts:
+        enc = _CHARMAP.encode(text)
+        if enc is not None:
+            expected = [m.start() for m in _STRETCH_HINT.finditer(text)]
+            assert _exact_doubles(enc, _base_double_marks(enc)) == expected, text
