@@ -87,7 +87,9 @@ class BrandIndex:
         self._targets: dict[int, list[tuple[str, int]]] = {}  # length -> [(word, brand)]
         self._windows: dict[int, tuple[list[tuple[str, int]], list[str]]] = {}  # see _fuzzy
         self._skeletons: dict[str, tuple[int, str]] = {}  # skeleton -> (brand, word)
-        self._squeezed: dict[str, tuple[int, str]] = {}  # word with doubled letters made single -> (brand, word)
+        self._squeezed: dict[
+            str, tuple[int, str]
+        ] = {}  # word with doubled letters made single -> (brand, word)
         self._squeezed_near: dict[int, list[str]] = {}  # length -> keys of _squeezed one letter or less away
         # first letters of its words -> [(name of two or three words, brand)]
         self._multi: dict[str, list[tuple[str, int]]] = {}
@@ -97,7 +99,9 @@ class BrandIndex:
         self._names: set[str] = set()  # whole brand names and aliases
         # brands whose look-alikes count only beside their product types (source "typed"): names that are
         # ordinary words ("Marshall", "Beats") or marked ``lookalike: false``
-        self._typed: dict[tuple[str, str], list[tuple[str, int]]] = {}  # (first, last letter) -> [(name, brand)]
+        self._typed: dict[
+            tuple[str, str], list[tuple[str, int]]
+        ] = {}  # (first, last letter) -> [(name, brand)]
         self._exact: set[str] = set()
         self._allow = {fold(w.lower()) for w in data.lookalike_allow}
         self._common = {fold(w.lower()) for w in data.spaced_common}
@@ -209,7 +213,9 @@ class BrandIndex:
                 if (norm, cut) in camel:
                     continue  # "San Disk", "One Plus": the owner's own word boundary
                 left, right = norm[:cut], norm[cut:]
-                if {left, right} & self._common or any(len(h) >= 4 and h in self._exact for h in (left, right)):
+                if {left, right} & self._common or any(
+                    len(h) >= 4 and h in self._exact for h in (left, right)
+                ):
                     continue  # "vivo book", "air blade": a compound of ordinary words, written apart
                 tid = terms.add(f"{norm[:cut]} {norm[cut:]}", accents="as_written", loose=True)
                 if tid is not None and tid not in self.brand_terms:
@@ -332,7 +338,11 @@ class BrandIndex:
                     found = cache[gram] = self._multi_fuzzy(gram)
                 if found is not None:
                     brand, target = found
-                    if any(re.search(f"(?<![a-z0-9]){t}(?![a-z0-9])", folded) for t in target.split() if t not in gram):
+                    if any(
+                        re.search(f"(?<![a-z0-9]){t}(?![a-z0-9])", folded)
+                        for t in target.split()
+                        if t not in gram
+                    ):
                         continue  # the seller spells the mark right elsewhere: a typo ("Jordan … air Jodan")
                     hits.append(BrandHit(start, e, brand, "lookalike", f"{gram}~{target}", "fuzzy"))
         return hits
@@ -343,7 +353,9 @@ class BrandIndex:
             parts = self._parts.get(word[0], ())
             ok = word in parts or (
                 len(word) >= 4
-                and process.extractOne(word, parts, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2)
+                and process.extractOne(
+                    word, parts, scorer=OSA.distance, score_cutoff=1 if len(word) < 8 else 2
+                )
                 is not None
             )
             if len(self._part_cache) > _CACHE_LIMIT:

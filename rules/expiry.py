@@ -129,7 +129,11 @@ def _bare(text: str, pos: int, folded: str) -> bool | None:
     True if it is a bare "hạn" (the date must follow at once), False for any other trigger."""
     word = text[max(0, pos - 3) : pos]
     if word not in _BARE:
-        return None if folded[max(0, pos - 3) : pos] == "han" and not (pos > 3 and text[pos - 4].isalnum()) else False
+        return (
+            None
+            if folded[max(0, pos - 3) : pos] == "han" and not (pos > 3 and text[pos - 4].isalnum())
+            else False
+        )
     if pos > 3 and text[pos - 4].isalnum():
         return False
     before = _WORDS.findall(text, max(0, pos - 12), pos - 3)

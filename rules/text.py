@@ -1117,7 +1117,11 @@ _TRAILING_VOWELS = re.compile(r"([aeouy])\1{2,}$")  # not "i": "III", "iii" are 
 # "HSDDDD"; not "AAAA", "Chivasss")
 _TRAILING_RUN = re.compile(r"(?<=[^\W\d_]{2})([^\W\d_])\1{3,}$")
 # a tone mark on a plain vowel, then that vowel plain ("ẻe"; not "ưu", "ôo": other letters)
-_ECHO_BASE = {c: b for b, cs in zip("aeoiuy", ["àáảãạ", "èéẻẽẹ", "òóỏõọ", "ìíỉĩị", "ùúủũụ", "ỳýỷỹỵ"], strict=True) for c in cs}
+_ECHO_BASE = {
+    c: b
+    for b, cs in zip("aeoiuy", ["àáảãạ", "èéẻẽẹ", "òóỏõọ", "ìíỉĩị", "ùúủũụ", "ỳýỷỹỵ"], strict=True)
+    for c in cs
+}
 # where a stretch may be: a doubled letter ("rẻeee" has one; a lone echo "rẻe" is left alone)
 _STRETCH_HINT = re.compile(f"([{_LETTER}])\\1")  # the text is lower case here
 # then, on the few texts with a double: one a Vietnamese letter starts or ends, or a vowel three times
@@ -1151,11 +1155,15 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
         if i < done:
             continue
         lo = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), text.rfind(SEPARATOR, 0, i)) + 1
-        if _DIA_RE.search(text, lo, m.end() + 24) is None and (
-            m.group(1) not in "aeouy" or text[m.end() : m.end() + 1] != m.group(1)
-        ) and text[m.end() : m.end() + 2] != m.group(1) * 2:
+        if (
+            _DIA_RE.search(text, lo, m.end() + 24) is None
+            and (m.group(1) not in "aeouy" or text[m.end() : m.end() + 1] != m.group(1))
+            and text[m.end() : m.end() + 2] != m.group(1) * 2
+        ):
             continue  # a plain double ("coffee") with no Vietnamese letter near: three vowels or four letters
-        word_at = next((w for w in _WORD_RE.finditer(text, lo, m.end() + 1) if w.start() <= i < w.end()), None)
+        word_at = next(
+            (w for w in _WORD_RE.finditer(text, lo, m.end() + 1) if w.start() <= i < w.end()), None
+        )
         if word_at is None:
             continue
         a, b = word_at.span()
@@ -1929,7 +1937,9 @@ def _stretch3_pass(text: str, passes: list[PassMap]) -> str:
 def _case_disguise(tok: str) -> bool:
     """A token whose case changes are a disguise, not word breaks: one Vietnamese syllable once leet
     digits are read and stretched letters squeezed ("cHữ4", "tTtTẩY", "hÀaaNg")."""
-    if not any(tok[i].islower() and tok[i + 1].isupper() and tok[i + 2].islower() for i in range(len(tok) - 2)):
+    if not any(
+        tok[i].islower() and tok[i + 1].isupper() and tok[i + 2].islower() for i in range(len(tok) - 2)
+    ):
         return False  # no lower-upper-lower ("TrònG9", "BếpP": a word and a code or a typo)
     word = _fold("".join(_LEET_ALL.get(c, _MAP.get(c, c)) for c in tok.lower()))
     return word.isascii() and word.isalpha() and _vn_syllable(_RUN2.sub(r"\1", word))
@@ -1940,12 +1950,12 @@ def _case_disguise(tok: str) -> bool:
 # word is rewritten only when it then is one Vietnamese syllable and was not one before.
 # Not "k" for "c": "Hồng Kông" is written so.
 _VN_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-_TEENSOUND_RE = re.compile(
-    "(?<![^\\W\\d_])[jwf][^\\W\\d_]{1,7}(?![^\\W\\d_])"
-)
+_TEENSOUND_RE = re.compile("(?<![^\\W\\d_])[jwf][^\\W\\d_]{1,7}(?![^\\W\\d_])")
 _TEENSOUND_HINT = re.compile(f"[jwf][{_VN_MARKED}]")  # the teencode onset right before a marked vowel
 _TEEN_ONSETS = {"j": "gi", "w": "qu", "f": "ph"}
-_TEENSOUND_CLASSES = _CHARMAP.class_table({ord("j"): lambda c: c in "jwf", ord("v"): lambda c: c in _VN_MARKED})
+_TEENSOUND_CLASSES = _CHARMAP.class_table(
+    {ord("j"): lambda c: c in "jwf", ord("v"): lambda c: c in _VN_MARKED}
+)
 
 
 def _teensound_word(word: str) -> str | None:
@@ -2291,4 +2301,3 @@ def _stretch_echo_pass(text: str, passes: list[PassMap], enc: bytes | None) -> s
     if echo or out is not text:
         out = _echo_pass(out, passes, None if out is not text else enc)
     return out
-

@@ -7,7 +7,14 @@ import re2
 
 import rules.matcher as matcher
 
-PATTERNS = [rb"a+|x*", rb"(?:^|[^a-z])ha?n\s*\d+", rb"x*", rb"\d{2,4}", "h\u1ea1n".encode(), rb"(?:fake|rep)\b"]
+PATTERNS = [
+    rb"a+|x*",
+    rb"(?:^|[^a-z])ha?n\s*\d+",
+    rb"x*",
+    rb"\d{2,4}",
+    "h\u1ea1n".encode(),
+    rb"(?:fake|rep)\b",
+]
 DATA = [
     b"",
     b"baaxxa a",

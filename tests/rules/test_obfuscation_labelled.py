@@ -24,7 +24,9 @@ def test_file_is_well_formed() -> None:
         record = json.loads(line)
         assert record["id"] == f"o{n:04d}"
         assert unicodedata.normalize("NFC", line) == line
-        assert set(record["labels"]) <= set(CATEGORIES) and len(set(record["labels"])) == len(record["labels"])
+        assert set(record["labels"]) <= set(CATEGORIES) and len(set(record["labels"])) == len(
+            record["labels"]
+        )
         assert record["price"] is None or isinstance(record["price"], int)
         ids.add(record["id"])
     assert len(ids) >= 60
@@ -52,11 +54,14 @@ PAIRS = [
 
 
 @pytest.mark.parametrize(("plain", "disguised", "floor"), PAIRS)
-def test_disguised_variants_are_caught_nearly_as_often(engine: Engine, plain: str, disguised: str, floor: float) -> None:
+def test_disguised_variants_are_caught_nearly_as_often(
+    engine: Engine, plain: str, disguised: str, floor: float
+) -> None:
     data = PATH.parent
     if not (data / plain).exists() or not (data / disguised).exists():
         pytest.skip("blind pair absent")
     recall = [
-        evaluate_records(engine, read_jsonl(data / name)).summary()["any_flag"]["recall"] for name in (plain, disguised)
+        evaluate_records(engine, read_jsonl(data / name)).summary()["any_flag"]["recall"]
+        for name in (plain, disguised)
     ]
     assert recall[1] >= floor * recall[0], recall

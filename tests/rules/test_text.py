@@ -58,7 +58,11 @@ CASES = [
     ("r  e  p", "rep", "rep"),  # evenly wide gaps: still one word
     # leetspeak after a Vietnamese letter with diacritics; model numbers stay
     ("nộ1 đị4 x4ch t4y", "nội địa xach tay", "noi dia xach tay"),
-    ("ps4 galaxy s4 đẹp4", "ps4 galaxy s4 đẹp 4", None),  # no leet "a"; a number beside a Vietnamese word is cut off
+    (
+        "ps4 galaxy s4 đẹp4",
+        "ps4 galaxy s4 đẹp 4",
+        None,
+    ),  # no leet "a"; a number beside a Vietnamese word is cut off
     # "$" is a letter only inside words: prices stay
     ("US$50 $50 giá 50$ $upreme", "us$50 $50 giá 50$ supreme", None),
 ]

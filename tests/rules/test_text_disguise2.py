@@ -59,7 +59,10 @@ CASES = [
     ("Size S/M/L, giá 1.200.000, HSD 02/2026", "size s/m/l, giá 1.200.000, hsd 02/2026"),
     ("Kem SPF50+/PA++++ 1/2/3 lần, 12:30, US/UK/EU", "kem spf50+/pa++++ 1/2/3 lần, 12:30, us/uk/eu"),
     ("Ốp iPad mini 1 - 2 - 3 - 4 - 5", "ốp ipad mini 1 - 2 - 3 - 4 - 5"),
-    ("Bbia coffee matt boss Chivasss EeePC AAA zzz viii", "bbia coffee matt boss chivasss eeepc aaa zzz viii"),
+    (
+        "Bbia coffee matt boss Chivasss EeePC AAA zzz viii",
+        "bbia coffee matt boss chivasss eeepc aaa zzz viii",
+    ),
     ("Công ty TNHH, TGDD, PCCC, 10mm", "công ty tnhh, tgdd, pccc, 10mm"),
     ("nồi xoong inox", "nồi xoong inox"),
     ("pod🔥vape, hàng xách tay✨mỹ, 1-2-3, 10mm", "pod vape, hàng xách tay mỹ, 1-2-3, 10mm"),
@@ -96,7 +99,10 @@ def test_evidence_maps_back_to_the_disguised_text(engine: Engine) -> None:
         ("Thuốc nam cHữ4 vÔ s1nH hiếm muộn", "misleading"),
         ("Son MAC HSD 0 5 / 2 0 2 5 xả kho", "expired"),
         ("Dầu gội thanh lý, đã wá date 1 tuần", "expired"),
-        ("Nhận i\u2060n\u2060n\ufeffn l\ufeffạ\ufeffi h\u200bạ\u200bn s\u2060ử d\u00adụ\u00adn\u00adg", "expired"),
+        (
+            "Nhận i\u2060n\u2060n\ufeffn l\ufeffạ\ufeffi h\u200bạ\u200bn s\u2060ử d\u00adụ\u00adn\u00adg",
+            "expired",
+        ),
     ],
 )
 def test_disguised_signal_flags(engine: Engine, title: str, category: str) -> None:

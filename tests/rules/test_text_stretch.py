@@ -83,7 +83,16 @@ def test_sure_search_around_doubles_is_the_whole_search() -> None:
     rng = random.Random(11)
     letters = "aaeeouyđờiệxnt ươ"
     texts = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
-    texts += [normalize(t).text for t, _ in CASES] + ["ờiii", "xaaaa", "ngườii", "đddd", "rẻeee", "coffee", "", "a"]
+    texts += [normalize(t).text for t, _ in CASES] + [
+        "ờiii",
+        "xaaaa",
+        "ngườii",
+        "đddd",
+        "rẻeee",
+        "coffee",
+        "",
+        "a",
+    ]
     for text in texts:
         sure = _STRETCH_SURE.search(text) is not None
         assert _stretch_sure(text) == sure, text
