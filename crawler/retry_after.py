@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -13,9 +14,11 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return None
     text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:  # "inf" and "nan" are no delay: our own schedule applies
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

@@ -22,6 +22,8 @@ NOW = datetime(2026, 11, 29, 15, 0, 0, tzinfo=UTC)
         (b"Sun, 29 Nov 2026 14:00:00 GMT", 0.0),  # already past
         (b"-5", 0.0),
         (b"soon", None),
+        (b"inf", None),  # not a delay: our own schedule
+        (b"nan", None),
         (b"", None),
         (None, None),
     ],
