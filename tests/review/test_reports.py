@@ -21,7 +21,11 @@ from storage.models_review import AppUser, AuditLog
 from tests.review.conftest import Env
 from tests.review.seed import set_created
 
-NOW = datetime.now(UTC)
+
+def local_today() -> date:
+    """Today in Vietnam (UTC+7), from the clock when asked: a test module imported before local midnight
+    may run its tests after it."""
+    return (datetime.now(UTC) + timedelta(hours=7)).date()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +63,7 @@ def test_percentiles_and_iso_weeks() -> None:
 
 def _decide_some(env: Env) -> None:
     flags = env.seeded.flags
-    now = datetime.now(UTC)  # not the import-time NOW: the decisions below are stamped with the real clock
+    now = datetime.now(UTC)  # the decisions below are stamped with the real clock
     set_created(env.engine, flags["milk"], now - timedelta(hours=10))
     set_created(env.engine, flags["bag"], now - timedelta(hours=2))
     with Session(env.engine) as session:
@@ -78,7 +82,7 @@ def _decide_some(env: Env) -> None:
 def test_report_numbers(env: Env) -> None:
     _decide_some(env)
     with Session(env.engine) as session:
-        today = (NOW + timedelta(hours=7)).date()
+        today = local_today()
         report = build_report(session, today - timedelta(days=30), today)
     assert sum(row[-1] for row in report.weekly.rows) == 4
     bag = next(row for row in report.weekly.rows if row[1] == "counterfeit" and row[2] == "shopee")
@@ -200,15 +204,16 @@ def test_the_reports_page_reuses_recent_figures_until_a_decision(env: Env) -> No
     assert "confirmed,expired,1" in fresh.content.decode("utf-8")
     with Session(env.engine) as session:
         cache = ReportCache(0)  # no reuse: always computed
-        today = (NOW + timedelta(hours=7)).date()
-        assert cache.get(session, today, today).decided == 2
+        today = local_today()
+        yesterday = today - timedelta(days=1)  # the decisions may have been made before local midnight
+        assert cache.get(session, yesterday, today).decided == 2
         cached = ReportCache(60)
-        first = cached.get(session, today, today)
-        assert cached.get(session, today, today) is first
+        first = cached.get(session, yesterday, today)
+        assert cached.get(session, yesterday, today) is first
         insp = session.get_one(AppUser, env.seeded.users["insp"])
         decide(session, env.seeded.flags["xss"], insp, Decision("escalate", note="khẩn"), ip=None)
         session.commit()
-        assert cached.get(session, today, today) is not first
+        assert cached.get(session, yesterday, today) is not first
 
 
 def test_the_sellers_ranking_follows_decisions(env: Env) -> None:
