@@ -124,15 +124,14 @@ def _letter_bytes(fill: int) -> bytes:
 _DOUBLE_A, _DOUBLE_B = _letter_bytes(0x20), _letter_bytes(0x21)  # " " and "!": not letters
 
 
-def _double_marks(enc: bytes) -> bytes:
+def _double_marks(enc: bytes, a: bytes = _DOUBLE_A, b: bytes = _DOUBLE_B) -> bytes:
     """For one-byte text, the doubled letters found in C: XOR the letter bytes (others made " ") with
-    the next ones (others made "!"); a zero byte is a letter equal to the next one."""
+    the next ones (others made "!"); a zero byte is a letter equal to the next one. ``a`` and ``b``:
+    the two translations (see :func:`_base_double_marks` for another pair)."""
     n = len(enc)
     if n < 2:
         return b""
-    x = int.from_bytes(enc.translate(_DOUBLE_A)[:-1], "little") ^ int.from_bytes(
-        enc.translate(_DOUBLE_B)[1:], "little"
-    )
+    x = int.from_bytes(enc.translate(a)[:-1], "little") ^ int.from_bytes(enc.translate(b)[1:], "little")
     return x.to_bytes(n - 1, "little")
 
 
@@ -378,13 +377,7 @@ _BASE_A, _BASE_B = _base_bytes(0x20), _base_bytes(0x21)
 
 def _base_double_marks(enc: bytes) -> bytes:
     """:func:`_double_marks` with a vowel and its marked forms as one letter ("aà" is a double)."""
-    n = len(enc)
-    if n < 2:
-        return b""
-    x = int.from_bytes(enc.translate(_BASE_A)[:-1], "little") ^ int.from_bytes(
-        enc.translate(_BASE_B)[1:], "little"
-    )
-    return x.to_bytes(n - 1, "little")
+    return _double_marks(enc, _BASE_A, _BASE_B)
 
 
 def _stretch_echo_pass(text: str, passes: list[PassMap], enc: bytes | None) -> str:

@@ -33,7 +33,12 @@ def _teen_pass(text: str) -> list[tuple[int, int, str]]:
         found.append((start, stop, rep))
     if not hinted or len(found) < 2:
         return found if hinted else []
-    found.sort(key=lambda e: (e[0], e[0] - e[1]))  # leftmost, then longest
+    return _leftmost_longest(found)
+
+
+def _leftmost_longest(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping edits from the automaton's matches: leftmost first, then the longest."""
+    found.sort(key=lambda e: (e[0], e[0] - e[1]))
     edits: list[tuple[int, int, str]] = []
     for e in found:
         if not edits or e[0] >= edits[-1][1]:
@@ -66,12 +71,7 @@ def _teen_edits(text: str) -> list[tuple[int, int, str]]:
         ):
             continue
         found.append((start, stop, rep))
-    found.sort(key=lambda e: (e[0], e[0] - e[1]))  # leftmost, then longest
-    edits: list[tuple[int, int, str]] = []
-    for e in found:
-        if not edits or e[0] >= edits[-1][1]:
-            edits.append(e)
-    return edits
+    return _leftmost_longest(found)
 
 
 # Teencode sounds on Vietnamese words (they carry Vietnamese marks, so they are no English words): "j" for
