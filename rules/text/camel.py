@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from rules.text.leet import _LEET_ALL, _vn_distinct, _vn_syllable
+from rules.text.memo import WordMemo
 from rules.text.spans import PassMap, _apply, _edit_pass, _lazy
 from rules.text.stretch import _RUN2
 from rules.text.tables import (
@@ -51,15 +52,10 @@ _CAMEL_TOKEN_MAX = 64
 
 def _camel_cuts(tok: str) -> tuple[int, ...]:
     """Where a word break goes inside one alphanumeric token (memoised), see :func:`_camel_split`."""
-    cuts = _CAMEL.get(tok)
-    if cuts is None:
-        if len(_CAMEL) > 100_000:
-            _CAMEL.clear()
-        cuts = _CAMEL[tok] = _camel_split(tok)
-    return cuts
+    return _CAMEL[tok]  # type: ignore[no-any-return]
 
 
-_CAMEL: dict[str, tuple[int, ...]] = {}
+_CAMEL = WordMemo(lambda tok: _camel_split(tok))
 
 
 def _camel_split(tok: str) -> tuple[int, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rules.text.memo import WordMemo
 from rules.text.tables import (
     _DIA,
     _DIA_LOWER,
@@ -51,15 +52,10 @@ def _token_tail(text: str, lo: int, hi: int) -> int:
 
 def _deleet(tok: str) -> str | None:
     """Undo leetspeak inside one alphabetic token, or None to leave it alone (memoised)."""
-    if tok in _DELEET:
-        return _DELEET[tok]
-    if len(_DELEET) > 100_000:
-        _DELEET.clear()
-    out = _DELEET[tok] = _deleet_token(tok)
-    return out
+    return _DELEET[tok]  # type: ignore[no-any-return]
 
 
-_DELEET: dict[str, str | None] = {}
+_DELEET = WordMemo(lambda tok: _deleet_token(tok))
 
 
 def _deleet_token(tok: str) -> str | None:
@@ -347,11 +343,7 @@ def _leet_extra(text: str, starts: list[int] | None = None, tokens: bytes | None
             continue
         tok = text[s:e]
         key = (tok, tok[-1] == "!" and _LX_NEXT.match(text, e) is not None)
-        rep = _LX_MEMO.get(key, False)
-        if rep is False:
-            if len(_LX_MEMO) > 100_000:
-                _LX_MEMO.clear()
-            rep = _LX_MEMO[key] = _deleet_extra(*key)
+        rep = _LX_MEMO[key]
         if rep is not None:
             pieces += (text[pos:s], rep)
             pos = e
@@ -361,7 +353,7 @@ def _leet_extra(text: str, starts: list[int] | None = None, tokens: bytes | None
     return "".join(pieces)
 
 
-_LX_MEMO: dict[tuple[str, bool], str | None] = {}
+_LX_MEMO = WordMemo(lambda key: _deleet_extra(*key))  # (token, a leet "!" before the next word)
 
 
 def _deleet_extra(tok: str, leet_next: bool) -> str | None:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from rules.text.memo import WordMemo
 from rules.text.spans import _apply
 from rules.text.tables import (
     _CHARMAP,
@@ -80,12 +81,7 @@ def _nfc(text: str) -> str:
         start = max(i - 1, pos)  # the letter before the marks
         pieces.append(text[pos:start])
         run = text[start:j]
-        out = _NFC_RUNS.get(run)
-        if out is None:
-            if len(_NFC_RUNS) > 10_000:
-                _NFC_RUNS.clear()
-            out = _NFC_RUNS[run] = unicodedata.normalize("NFC", run)
-        pieces.append(out)
+        pieces.append(_NFC_RUNS[run])
         pos = j
         i = cls.find(b"m", j)
     pieces.append(text[pos:])
@@ -93,7 +89,7 @@ def _nfc(text: str) -> str:
     return out if unicodedata.is_normalized("NFC", out) else unicodedata.normalize("NFC", text)
 
 
-_NFC_RUNS: dict[str, str] = {}  # a letter and its marks -> composed; bounded
+_NFC_RUNS = WordMemo(lambda run: unicodedata.normalize("NFC", run), 10_000)  # a letter and its marks
 
 
 def _special_fast(text: str, nfc: Callable[[str], str] = _nfc) -> str:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from rules.text.leet import _vn_distinct, _vn_syllable, one_syllable
+from rules.text.memo import WordMemo
 from rules.text.spans import PassMap, _apply, _edit_pass, _lazy
 from rules.text.tables import _CHARMAP, _DIA, _LETTER, _LETTER_RE, SEPARATOR, _fold
 
@@ -190,15 +191,10 @@ def _squeeze_plain(word: str) -> str | None:
 
 def _stretch3_word(word: str) -> str | None:
     """The word unstretched, or None (memoised): see the comment above."""
-    out = _STRETCH3_MEMO.get(word, False)
-    if out is False:
-        if len(_STRETCH3_MEMO) > 100_000:
-            _STRETCH3_MEMO.clear()
-        out = _STRETCH3_MEMO[word] = _unstretch(word)
-    return out
+    return _STRETCH3_MEMO[word]  # type: ignore[no-any-return]
 
 
-_STRETCH3_MEMO: dict[str, str | None] = {}
+_STRETCH3_MEMO = WordMemo(lambda word: _unstretch(word))
 
 
 def _unstretch(word: str) -> str | None:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from rules.text.leet import _vn_syllable, one_syllable
+from rules.text.memo import WordMemo
 from rules.text.spans import PassMap, _edit_pass
 from rules.text.tables import _CHARMAP, _DIA, _TEEN_ENC, _TEEN_KEYS, _fold
 
@@ -280,7 +281,7 @@ def _typing_words(text: str, enc: bytes) -> int:
     return count
 
 
-_TYPED_MEMO: dict[str, tuple[str, bool] | None] = {}
+_TYPED_MEMO = WordMemo(lambda tok: _typed_word(tok), 50_000)
 
 
 # the shape of a typed syllable, keys included: a cheap test before :func:`_typed_word` ("sm-a525f",
@@ -294,13 +295,7 @@ def _typed_word_memo(tok: str) -> tuple[str, bool] | None:
     """:func:`_typed_word`, remembered for the words a crawl sees again (bounded)."""
     if _TYPED_SHAPE.fullmatch(tok) is None:
         return None
-    try:
-        return _TYPED_MEMO[tok]
-    except KeyError:
-        if len(_TYPED_MEMO) > 50_000:
-            _TYPED_MEMO.clear()
-        out = _TYPED_MEMO[tok] = _typed_word(tok)
-        return out
+    return _TYPED_MEMO[tok]  # type: ignore[no-any-return]
 
 
 def _typing_pass(text: str, passes: list[PassMap], enc: bytes | None = None) -> str:
